@@ -1,0 +1,4 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+#include "vcryptd/session_msg.h"
