@@ -1,8 +1,211 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The vcryptd authors
  */
-int
-main(void)
+/*
+ * vcryptd: start-up and shut-down, in order.  The main lcore is the control
+ * lcore: it waits for signals while librte_vhost's thread handles the guests'
+ * control messages and the worker lcores run the data path.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_errno.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_version.h>
+
+#include "vcd_build_config.h"
+#include "vcryptd/backend.h"
+#include "vcryptd/config.h"
+#include "vcryptd/log.h"
+#include "vcryptd/stats.h"
+#include "vcryptd/vhost_dev.h"
+#include "vcryptd/worker.h"
+
+#define VCD_QP_DEPTH   2048
+#define VCD_OPS_PER_WK 4096
+#define EAL_ARGV_MAX   128
+
+static volatile sig_atomic_t quit_signal;
+static struct vcd_worker workers[VCD_MAX_WORKERS];
+static unsigned int nb_workers;
+
+static void
+on_signal(int sig)
 {
+	quit_signal = sig;
+}
+
+static int
+start_eal(const struct vcd_config *cfg, const struct vcd_cli *cli, const char *prog)
+{
+	static char storage[8192];
+	char *argv[EAL_ARGV_MAX];
+	int argc, i;
+
+	argc = vcd_config_eal_argv(cfg, prog, argv, EAL_ARGV_MAX - cli->eal_argc - 1, storage,
+		sizeof(storage));
+	if (argc < 0) {
+		fprintf(stderr, "vcryptd: too many EAL arguments (shorten [daemon] eal_args)\n");
+		return -1;
+	}
+	for (i = 0; i < cli->eal_argc; i++)
+		argv[argc++] = cli->eal_argv[i];
+	argv[argc] = NULL;
+	if (rte_eal_init(argc, argv) < 0) {
+		fprintf(stderr, "vcryptd: EAL initialisation failed: %s (check [daemon] lcores, "
+				"hugepages and eal_args)\n",
+			rte_strerror(rte_errno));
+		return -1;
+	}
+	rte_log_set_level_pattern("vcryptd.*", (uint32_t)cfg->log_level);
 	return 0;
+}
+
+static int
+start_workers(const struct vcd_config *cfg)
+{
+	unsigned int lcore;
+	uint32_t mbufs;
+
+	nb_workers = rte_lcore_count() - 1;
+	if (nb_workers == 0 || nb_workers > VCD_MAX_WORKERS) {
+		VCD_LOG(ERR, "[daemon] lcores = %s gives %u worker(s): need 1..%u besides the main "
+			     "lcore",
+			cfg->lcores, nb_workers, VCD_MAX_WORKERS);
+		return -EINVAL;
+	}
+	mbufs = cfg->mbuf_pool_size / nb_workers;
+	if (mbufs < 4 * VCD_REQ_MAX_MBUFS) {
+		VCD_LOG(ERR, "[daemon] mbuf_pool_size = %u is too small for %u worker(s): need at "
+			     "least %u",
+			cfg->mbuf_pool_size, nb_workers, 4 * VCD_REQ_MAX_MBUFS * nb_workers);
+		return -EINVAL;
+	}
+	nb_workers = 0;
+	RTE_LCORE_FOREACH_WORKER(lcore) {
+		struct vcd_worker *w = &workers[nb_workers];
+		int rc = vcd_worker_init(w, nb_workers, lcore, (uint16_t)cfg->burst, VCD_OPS_PER_WK,
+			mbufs);
+
+		if (rc != 0) {
+			VCD_LOG(ERR, "worker %u: cannot allocate its ops and mbufs (raise [daemon] "
+				     "memory_mb)",
+				nb_workers);
+			return rc;
+		}
+		nb_workers++;
+	}
+	return 0;
+}
+
+static uint32_t
+total_sessions(const struct vcd_config *cfg)
+{
+	uint32_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < cfg->nb_vms; i++)
+		n += cfg->vms[i].max_sessions ? cfg->vms[i].max_sessions : cfg->max_sessions_per_vm;
+	return n > 0 ? n : 64;
+}
+
+static void
+launch_workers(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_workers; i++)
+		rte_eal_remote_launch(vcd_worker_main, &workers[i], workers[i].lcore);
+}
+
+static void
+wait_for_signal(void)
+{
+	VCD_LOG(NOTICE, "vcryptd %s ready: %u VM socket(s), %u worker(s), %u backend(s)",
+		VCD_VERSION, vcd_vhost_vm_count(), nb_workers, vcd_backend_count());
+	if (vcd_vhost_vm_count() == 0)
+		VCD_LOG(WARNING, "no VM sockets configured: add [vm] sections or --socket PATH");
+	while (!quit_signal)
+		usleep(100 * 1000);
+	VCD_LOG(NOTICE, "signal %d: draining and shutting down", (int)quit_signal);
+}
+
+static void
+stop_workers(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_workers; i++)
+		__atomic_store_n(&workers[i].stop, true, __ATOMIC_RELEASE);
+	rte_eal_mp_wait_lcore();
+	for (i = 0; i < nb_workers; i++)
+		vcd_worker_fini(&workers[i]);
+}
+
+static int
+serve(const struct vcd_config *cfg)
+{
+	int rc;
+
+	rc = vcd_backends_init(cfg, rte_lcore_count() - 1, VCD_QP_DEPTH, total_sessions(cfg));
+	if (rc == 0)
+		rc = start_workers(cfg);
+	if (rc == 0)
+		rc = vcd_vhost_init(cfg, workers, nb_workers);
+	if (rc == 0) {
+		vcd_stats_register(cfg, workers, nb_workers);
+		launch_workers();
+		rc = vcd_vhost_start();
+		if (rc == 0)
+			wait_for_signal();
+		vcd_vhost_stop();
+		vcd_stats_log_summary();
+	}
+	stop_workers();
+	vcd_backends_fini();
+	return rc;
+}
+
+int
+main(int argc, char **argv)
+{
+	static struct vcd_config cfg;
+	struct vcd_cli cli;
+	char err[512];
+	int rc;
+
+	if (vcd_cli_parse(argc, argv, &cli, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vcryptd: %s\n", err);
+		return 2;
+	}
+	if (cli.help) {
+		vcd_cli_usage(stdout);
+		return 0;
+	}
+	if (cli.version) {
+		printf("vcryptd %s (%s)\n", VCD_VERSION, rte_version());
+		return 0;
+	}
+	if (vcd_config_from_cli(&cfg, &cli, err, sizeof(err)) != 0) {
+		fprintf(stderr, "vcryptd: %s\n", err);
+		return 1;
+	}
+	if (cli.check_config) {
+		vcd_config_dump(&cfg, stdout);
+		return 0;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	if (start_eal(&cfg, &cli, argv[0]) != 0)
+		return 1;
+	rc = serve(&cfg);
+	rte_eal_cleanup();
+	return rc == 0 ? 0 : 1;
 }

@@ -1,0 +1,70 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Per-VM session table.  A session id is (generation << 32 | slot): ids are
+ * private to one VM's table, so a VM can never name another VM's session, and
+ * a closed id stays invalid after its slot is reused.
+ *
+ * Threads: create/unpublish/destroy run on the control (vhost) thread; the
+ * owning worker only calls vcd_sess_lookup() and counts in-flight ops in
+ * s->inflight.  A session is published with a release store after it is
+ * complete; on close it is unpublished first and destroyed only once its
+ * worker has passed a quiescent point and s->inflight is zero.
+ */
+#ifndef VCRYPTD_SESSION_H
+#define VCRYPTD_SESSION_H
+
+#include <stdint.h>
+
+#include "vcryptd/config.h"
+#include "vcryptd/session_msg.h"
+
+struct vcd_session {
+	uint64_t id;
+	void *cs[VCD_MAX_BACKENDS]; /* cryptodev session per backend, NULL where ineligible */
+	uint8_t backend;            /* preferred backend index */
+	uint8_t op_type;            /* VIRTIO_CRYPTO_SYM_OP_* */
+	uint8_t chain_order;
+	uint16_t iv_len;
+	uint16_t digest_len;
+	uint32_t inflight; /* written by the owning worker only */
+};
+
+struct vcd_sess_table {
+	uint32_t max;
+	uint32_t count;
+	uint32_t hint;
+	struct vcd_session **slots;
+	uint32_t *gen;
+};
+
+int vcd_sess_table_init(struct vcd_sess_table *t, uint32_t max);
+/* Destroy every session; caller guarantees no worker uses the table. */
+void vcd_sess_table_fini(struct vcd_sess_table *t);
+
+/*
+ * Create a session from a guest's parameters on every eligible backend.
+ * Returns 0 and the id, or -ENOTSUP (no backend can run it), -EINVAL
+ * (malformed parameters), -ENOSPC (table full), -ENOMEM.
+ */
+int vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint64_t *id,
+	const char *vm_name);
+
+/* Remove @id from the table; returns the session to destroy later, or NULL. */
+struct vcd_session *vcd_sess_unpublish(struct vcd_sess_table *t, uint64_t id);
+void vcd_sess_destroy(struct vcd_session *s);
+
+static inline struct vcd_session *
+vcd_sess_lookup(const struct vcd_sess_table *t, uint64_t id)
+{
+	uint32_t slot = (uint32_t)id;
+	struct vcd_session *s;
+
+	if (slot >= t->max)
+		return NULL;
+	s = __atomic_load_n(&t->slots[slot], __ATOMIC_ACQUIRE);
+	return (s != NULL && s->id == id) ? s : NULL;
+}
+
+#endif /* VCRYPTD_SESSION_H */

@@ -1,0 +1,22 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Counters for operators: DPDK telemetry commands (/vcryptd/...) and a summary
+ * in the log at shut-down.  Counters are written by their owning worker only
+ * and read here without locks (64-bit loads; a reading may be one poll old).
+ */
+#ifndef VCRYPTD_STATS_H
+#define VCRYPTD_STATS_H
+
+#include "vcryptd/config.h"
+#include "vcryptd/worker.h"
+
+/* Main lcore, after the workers and VMs exist. */
+void vcd_stats_register(const struct vcd_config *cfg, struct vcd_worker *workers,
+	unsigned int nb_workers);
+
+/* One line per VM with its totals (at shut-down). */
+void vcd_stats_log_summary(void);
+
+#endif /* VCRYPTD_STATS_H */

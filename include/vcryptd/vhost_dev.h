@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * vhost-user sockets and the virtio-crypto device's control side: one server
+ * socket per VM on librte_vhost's generic API, session messages, and the
+ * start/stop of each VM's data ring on its worker.
+ *
+ * Threads: init/start/stop on the main lcore; everything else runs in
+ * librte_vhost's event thread callbacks.
+ */
+#ifndef VCRYPTD_VHOST_DEV_H
+#define VCRYPTD_VHOST_DEV_H
+
+#include "vcryptd/config.h"
+#include "vcryptd/vm.h"
+#include "vcryptd/worker.h"
+
+/* Create the VMs of @cfg and assign them round robin to @workers. */
+int vcd_vhost_init(const struct vcd_config *cfg, struct vcd_worker *workers,
+	unsigned int nb_workers);
+
+/* Create the sockets and start serving them. */
+int vcd_vhost_start(void);
+
+/* Drain every VM (all answers posted), close the sockets, free sessions. */
+void vcd_vhost_stop(void);
+
+unsigned int vcd_vhost_vm_count(void);
+struct vcd_vm *vcd_vhost_vm(unsigned int idx);
+
+#endif /* VCRYPTD_VHOST_DEV_H */

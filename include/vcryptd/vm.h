@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * One guest (one vhost-user socket) as both the control thread and its worker
+ * see it.
+ *
+ * Ownership: fields under "control" belong to the control threads (librte_vhost's
+ * event thread and the main thread, serialised by ctl_lock).  Fields under
+ * "worker" belong to the worker lcore the VM is assigned to while the VM's
+ * ring runs (have == VCD_VM_RUNNING) or is draining.  The two meet only
+ * through want/have: control stores want, the worker acts and stores have,
+ * control waits for have == want.  While have == VCD_VM_STOPPED the worker
+ * touches nothing of the VM except want, so control may rebuild the ring.
+ */
+#ifndef VCRYPTD_VM_H
+#define VCRYPTD_VM_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+
+#include "vcryptd/config.h"
+#include "vcryptd/session.h"
+#include "vcryptd/vring.h"
+
+enum vcd_vm_run {
+	VCD_VM_STOPPED = 0,
+	VCD_VM_RUNNING,
+};
+
+/* Written by the owning worker only; read by anyone (telemetry, logs). */
+struct vcd_vm_stats {
+	uint64_t requests;      /* chains taken off the avail ring */
+	uint64_t status[8];     /* completions by virtio-crypto status (OK, ERR, BADMSG, ...) */
+	uint64_t bytes;         /* source bytes of successful requests */
+	uint64_t no_status;     /* chains that could not carry a status: used len 0 */
+	uint64_t chain_err[VCD_CHAIN_ERR_MAX];
+	uint64_t notifications; /* call eventfd writes */
+	uint64_t bursts;        /* polls that took at least one chain */
+};
+
+struct vcd_vm {
+	/* Configuration (immutable while the VM exists). */
+	char name[VCD_NAME_MAX];
+	char socket[PATH_MAX];
+	int layout; /* enum vcd_sess_layout */
+	uint32_t max_sessions;
+	unsigned int worker;
+
+	/* Control. */
+	pthread_mutex_t ctl_lock;
+	int vid;
+	bool connected;
+	bool ring_disabled; /* SET_VRING_ENABLE 0 seen */
+	bool stopping;      /* daemon shutting down: never restart the ring */
+	uint64_t connections;
+	uint64_t sessions_created;
+	uint64_t sessions_refused;
+	struct vcd_sess_table sessions;
+
+	/* Handshake. */
+	uint32_t want;
+	uint32_t have;
+
+	/* Worker. */
+	struct vcd_vring vr __rte_cache_aligned;
+	uint32_t inflight; /* popped and not yet completed, incl. staged */
+	struct vcd_vm_stats stats;
+};
+
+#endif /* VCRYPTD_VM_H */

@@ -1,0 +1,120 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Device side of one split virtqueue in guest memory.  Everything a guest
+ * writes is treated as hostile: descriptor indices, lengths, flags and
+ * addresses are bounds-checked, loops are cut by counting, and guest physical
+ * addresses are only ever turned into host pointers through the VM's own
+ * memory table, so no guest value can make the daemon touch memory outside
+ * that guest's regions.
+ *
+ * Thread: a vcd_vring belongs to one worker lcore; the control thread fills it
+ * (vcd_vring_setup) only while the worker has acknowledged it detached.
+ */
+#ifndef VCRYPTD_VRING_H
+#define VCRYPTD_VRING_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <linux/virtio_ring.h>
+#include <rte_vhost.h>
+
+/* Segments per direction after merging host-contiguous descriptors. */
+#define VCD_CHAIN_MAX_SEGS 64
+/* Upper bound on descriptors walked in one chain (direct or indirect). */
+#define VCD_CHAIN_MAX_DESC 1024
+
+/* A host-contiguous piece of a guest buffer. */
+struct vcd_seg {
+	uint8_t *va;
+	uint32_t len;
+};
+
+/* Why a chain could not be turned into segments (counters index). */
+enum vcd_chain_err {
+	VCD_CHAIN_OK = 0,
+	VCD_CHAIN_BAD_HEAD,     /* head index >= ring size */
+	VCD_CHAIN_BAD_INDEX,    /* next index >= table size */
+	VCD_CHAIN_LOOP,         /* more descriptors than the table holds */
+	VCD_CHAIN_NESTED_INDIRECT,
+	VCD_CHAIN_BAD_INDIRECT, /* indirect table length, alignment or mapping */
+	VCD_CHAIN_BAD_ADDR,     /* buffer not inside the guest's regions */
+	VCD_CHAIN_ORDER,        /* readable descriptor after a writable one */
+	VCD_CHAIN_TOO_MANY_SEGS,
+	VCD_CHAIN_ERR_MAX,
+};
+
+/* One request's buffers: readable part then writable part, as virtio orders them. */
+struct vcd_chain {
+	uint16_t head;
+	uint16_t nb_rd;
+	uint16_t nb_wr;
+	uint8_t err;         /* enum vcd_chain_err */
+	uint32_t rd_len;
+	uint32_t wr_len;
+	uint8_t *status;     /* last writable byte if the chain can carry a status, else NULL */
+	struct vcd_seg rd[VCD_CHAIN_MAX_SEGS];
+	struct vcd_seg wr[VCD_CHAIN_MAX_SEGS];
+};
+
+struct vcd_vring {
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vring_used *used;
+	struct rte_vhost_memory *mem; /* the worker's private copy of the memory table */
+	uint16_t size;                /* power of two */
+	uint16_t last_avail;          /* next avail slot to take */
+	uint16_t used_idx;            /* shadow of used->idx */
+	uint16_t signalled_used;      /* used idx at the last notification (event idx) */
+	bool signalled_valid;
+	bool event_idx;
+	int callfd;
+	uint32_t pending_used; /* entries written since the last publish */
+};
+
+/* Fill @vr from librte_vhost's view of vring @qid of @vid; takes ownership of @mem. */
+int vcd_vring_setup(struct vcd_vring *vr, int vid, uint16_t qid, struct rte_vhost_memory *mem,
+	bool event_idx, uint16_t last_avail, uint16_t last_used);
+
+/* Number of chains the guest has made available and we have not taken. */
+static inline uint16_t
+vcd_vring_avail_count(const struct vcd_vring *vr)
+{
+	uint16_t idx = __atomic_load_n(&vr->avail->idx, __ATOMIC_ACQUIRE);
+	return (uint16_t)(idx - vr->last_avail);
+}
+
+/*
+ * Take the next available chain and resolve it into segments.  Always consumes
+ * one avail entry; on a malformed chain, c->err says why and c->status is the
+ * status byte if one could still be located (else NULL).
+ */
+void vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c);
+
+/* Write a used entry (not yet visible to the guest). */
+static inline void
+vcd_vring_push(struct vcd_vring *vr, uint16_t head, uint32_t len)
+{
+	struct vring_used_elem *e = &vr->used->ring[vr->used_idx & (vr->size - 1)];
+
+	e->id = head;
+	e->len = len;
+	vr->used_idx++;
+	vr->pending_used++;
+}
+
+/* Publish pushed entries and notify the guest once if it asked to be. Returns 1 if notified. */
+int vcd_vring_flush(struct vcd_vring *vr);
+
+/* Ask the guest not to kick us (we poll). */
+void vcd_vring_suppress_kicks(struct vcd_vring *vr);
+
+/* Translate [gpa, gpa+len) into host segments appended to @segs; -EFAULT if unmapped. */
+int vcd_vring_map(const struct vcd_vring *vr, uint64_t gpa, uint32_t len, struct vcd_seg *segs,
+	uint16_t *nb, uint16_t max);
+
+const char *vcd_chain_err_name(enum vcd_chain_err err);
+
+#endif /* VCRYPTD_VRING_H */

@@ -1,0 +1,91 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Worker lcores: each polls the rings of the VMs assigned to it, turns
+ * requests into cryptodev ops on its own queue pair of every backend, and
+ * posts completions.  No locks, syscalls (except one eventfd write per ring
+ * per burst), allocations or logs per request.
+ */
+#ifndef VCRYPTD_WORKER_H
+#define VCRYPTD_WORKER_H
+
+#include <stdint.h>
+
+#include <rte_crypto.h>
+#include <rte_mbuf.h>
+
+#include "vcryptd/config.h"
+#include "vcryptd/vm.h"
+
+#define VCD_MAX_WORKERS	    16
+#define VCD_STAGE_MAX	    1024  /* staged ops per backend queue pair */
+#define VCD_MAX_REQ_DATA    (4u << 20) /* largest source or destination of one request */
+#define VCD_MBUF_SEG_MAX    61440 /* bytes per mbuf segment (data_len is 16 bits) */
+/* Worst case mbufs for one request: every descriptor segment plus splits, both directions. */
+#define VCD_REQ_MAX_MBUFS   (2 * (VCD_CHAIN_MAX_SEGS + VCD_MAX_REQ_DATA / VCD_MBUF_SEG_MAX + 1))
+
+/* Per-op private area, right after the symmetric op (IV first: VCD_IV_OFFSET). */
+struct vcd_req {
+	uint8_t iv[16];
+	uint8_t digest[64];
+	struct vcd_vm *vm;
+	struct vcd_session *sess;
+	uint8_t *status;
+	uint8_t *dig_dst[2];
+	uint16_t dig_len[2];
+	uint32_t used_len;
+	uint16_t head;
+	uint8_t backend;
+};
+
+struct vcd_stage {
+	struct rte_crypto_op *ops[VCD_STAGE_MAX];
+	uint16_t n;
+	uint32_t inflight; /* enqueued to the device, not yet dequeued */
+	uint64_t enq_full; /* enqueue calls that took less than offered */
+};
+
+struct vcd_worker_stats {
+	uint64_t polls;
+	uint64_t busy_polls;
+	uint64_t busy_cycles;
+	uint64_t idle_cycles;
+};
+
+struct vcd_worker {
+	unsigned int id;
+	unsigned int lcore;
+	uint16_t burst;
+	struct vcd_vm *vms[VCD_MAX_VMS];
+	unsigned int nb_vms;
+	uint64_t epoch; /* advanced once per poll: control waits on it for quiescence */
+	bool running;
+	bool stop;
+
+	struct rte_mempool *op_pool;
+	struct rte_mempool *mbuf_pool;
+	struct rte_crypto_op **op_free;
+	uint32_t nb_op_free;
+	struct rte_mbuf **mb_free;
+	uint32_t nb_mb_free;
+	uint32_t nb_ops;
+	uint32_t nb_mbufs;
+
+	struct vcd_stage stage[VCD_MAX_BACKENDS];
+	struct vcd_worker_stats stats;
+	struct vcd_chain chain; /* scratch for one popped chain */
+} __rte_cache_aligned;
+
+/* Main lcore: create worker @id's pools (@nb_ops ops, @nb_mbufs mbufs). */
+int vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint16_t burst,
+	uint32_t nb_ops, uint32_t nb_mbufs);
+void vcd_worker_fini(struct vcd_worker *w);
+
+/* lcore entry point (rte_eal_remote_launch). */
+int vcd_worker_main(void *arg);
+
+/* Control: return once @w has finished a poll that started after this call. */
+int vcd_worker_quiesce(struct vcd_worker *w);
+
+#endif /* VCRYPTD_WORKER_H */

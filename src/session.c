@@ -1,0 +1,271 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Guest session parameters -> DPDK transform chain -> one cryptodev session on
+ * each backend whose capabilities cover it.  Control thread only, except
+ * vcd_sess_lookup() (header).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/virtio_crypto.h>
+#include <rte_cryptodev.h>
+
+#include "vcryptd/backend.h"
+#include "vcryptd/log.h"
+#include "vcryptd/session.h"
+
+/* Our ops carry their IV at this offset from the op (see worker.c). */
+#define VCD_IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
+
+struct cipher_map {
+	uint32_t virtio;
+	enum rte_crypto_cipher_algorithm algo;
+	uint16_t iv_len;
+};
+
+static const struct cipher_map ciphers[] = {
+	{VIRTIO_CRYPTO_CIPHER_AES_ECB, RTE_CRYPTO_CIPHER_AES_ECB, 0},
+	{VIRTIO_CRYPTO_CIPHER_AES_CBC, RTE_CRYPTO_CIPHER_AES_CBC, 16},
+	{VIRTIO_CRYPTO_CIPHER_AES_CTR, RTE_CRYPTO_CIPHER_AES_CTR, 16},
+	{VIRTIO_CRYPTO_CIPHER_AES_XTS, RTE_CRYPTO_CIPHER_AES_XTS, 16},
+	{VIRTIO_CRYPTO_CIPHER_DES_CBC, RTE_CRYPTO_CIPHER_DES_CBC, 8},
+	{VIRTIO_CRYPTO_CIPHER_3DES_CBC, RTE_CRYPTO_CIPHER_3DES_CBC, 8},
+	{VIRTIO_CRYPTO_CIPHER_3DES_CTR, RTE_CRYPTO_CIPHER_3DES_CTR, 8},
+};
+
+struct auth_map {
+	uint32_t virtio;
+	enum rte_crypto_auth_algorithm hmac;  /* hash_mode AUTH */
+	enum rte_crypto_auth_algorithm plain; /* hash_mode PLAIN */
+};
+
+/* VIRTIO_CRYPTO_MAC_HMAC_* and VIRTIO_CRYPTO_HASH_* share the numbers 1..6. */
+static const struct auth_map auths[] = {
+	{VIRTIO_CRYPTO_MAC_HMAC_MD5, RTE_CRYPTO_AUTH_MD5_HMAC, RTE_CRYPTO_AUTH_MD5},
+	{VIRTIO_CRYPTO_MAC_HMAC_SHA1, RTE_CRYPTO_AUTH_SHA1_HMAC, RTE_CRYPTO_AUTH_SHA1},
+	{VIRTIO_CRYPTO_MAC_HMAC_SHA_224, RTE_CRYPTO_AUTH_SHA224_HMAC, RTE_CRYPTO_AUTH_SHA224},
+	{VIRTIO_CRYPTO_MAC_HMAC_SHA_256, RTE_CRYPTO_AUTH_SHA256_HMAC, RTE_CRYPTO_AUTH_SHA256},
+	{VIRTIO_CRYPTO_MAC_HMAC_SHA_384, RTE_CRYPTO_AUTH_SHA384_HMAC, RTE_CRYPTO_AUTH_SHA384},
+	{VIRTIO_CRYPTO_MAC_HMAC_SHA_512, RTE_CRYPTO_AUTH_SHA512_HMAC, RTE_CRYPTO_AUTH_SHA512},
+};
+
+static int
+cipher_xform(const struct vcd_sess_params *p, struct rte_crypto_sym_xform *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(ciphers); i++) {
+		if (ciphers[i].virtio == p->cipher_algo)
+			break;
+	}
+	if (i == RTE_DIM(ciphers))
+		return -ENOTSUP;
+	if (p->cipher_dir != VIRTIO_CRYPTO_OP_ENCRYPT && p->cipher_dir != VIRTIO_CRYPTO_OP_DECRYPT)
+		return -EINVAL;
+	if (p->cipher_key_len == 0 || p->cipher_key_len > VCD_SESS_CIPHER_KEY_MAX)
+		return -EINVAL;
+	x->type = RTE_CRYPTO_SYM_XFORM_CIPHER;
+	x->cipher.algo = ciphers[i].algo;
+	x->cipher.op = p->cipher_dir == VIRTIO_CRYPTO_OP_ENCRYPT ? RTE_CRYPTO_CIPHER_OP_ENCRYPT
+								  : RTE_CRYPTO_CIPHER_OP_DECRYPT;
+	x->cipher.key.data = p->cipher_key;
+	x->cipher.key.length = (uint16_t)p->cipher_key_len;
+	x->cipher.iv.offset = VCD_IV_OFFSET;
+	x->cipher.iv.length = ciphers[i].iv_len;
+	return 0;
+}
+
+static int
+auth_xform(const struct vcd_sess_params *p, struct rte_crypto_sym_xform *x)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(auths); i++) {
+		if (auths[i].virtio == p->hash_algo)
+			break;
+	}
+	if (i == RTE_DIM(auths))
+		return -ENOTSUP;
+	if (p->digest_len == 0 || p->digest_len > 64 || p->auth_key_len > VCD_SESS_AUTH_KEY_MAX)
+		return -EINVAL;
+	x->type = RTE_CRYPTO_SYM_XFORM_AUTH;
+	x->auth.op = RTE_CRYPTO_AUTH_OP_GENERATE; /* the device always writes the hash result */
+	x->auth.digest_length = (uint16_t)p->digest_len;
+	if (p->hash_mode == VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH) {
+		if (p->auth_key_len == 0)
+			return -EINVAL;
+		x->auth.algo = auths[i].hmac;
+		x->auth.key.data = p->auth_key;
+		x->auth.key.length = (uint16_t)p->auth_key_len;
+	} else if (p->hash_mode == VIRTIO_CRYPTO_SYM_HASH_MODE_PLAIN) {
+		x->auth.algo = auths[i].plain;
+	} else {
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/* Build the transform chain in @x[0..1] with its head in *@head; 0 or -errno. */
+static int
+build_xforms(const struct vcd_sess_params *p, struct rte_crypto_sym_xform x[2],
+	struct rte_crypto_sym_xform **head)
+{
+	struct rte_crypto_sym_xform *c = &x[0], *a = &x[1];
+	int rc;
+
+	memset(x, 0, 2 * sizeof(*x));
+	rc = cipher_xform(p, c);
+	*head = c;
+	if (rc != 0 || p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER)
+		return rc;
+	if (p->op_type != VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING)
+		return -EINVAL;
+	if (p->aad_len != 0)
+		return -ENOTSUP;
+	rc = auth_xform(p, a);
+	if (rc != 0)
+		return rc;
+	if (p->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH) {
+		c->next = a;
+		*head = c;
+	} else if (p->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER) {
+		a->next = c;
+		*head = a;
+	} else {
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
+{
+	unsigned int i, n = 0;
+
+	s->backend = UINT8_MAX;
+	for (i = 0; i < vcd_backend_count(); i++) {
+		struct vcd_backend *b = vcd_backend_get(i);
+
+		if (!vcd_backend_supports(b, head))
+			continue;
+		s->cs[i] = rte_cryptodev_sym_session_create(b->dev_id, head, b->sess_pool);
+		if (s->cs[i] == NULL)
+			continue;
+		if (s->backend == UINT8_MAX)
+			s->backend = (uint8_t)i;
+		n++;
+	}
+	return n > 0 ? 0 : -ENOTSUP;
+}
+
+int
+vcd_sess_table_init(struct vcd_sess_table *t, uint32_t max)
+{
+	memset(t, 0, sizeof(*t));
+	t->slots = calloc(max, sizeof(*t->slots));
+	t->gen = calloc(max, sizeof(*t->gen));
+	if (t->slots == NULL || t->gen == NULL) {
+		free(t->slots);
+		free(t->gen);
+		return -ENOMEM;
+	}
+	t->max = max;
+	return 0;
+}
+
+void
+vcd_sess_table_fini(struct vcd_sess_table *t)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->max; i++) {
+		if (t->slots[i] != NULL)
+			vcd_sess_destroy(t->slots[i]);
+	}
+	free(t->slots);
+	free(t->gen);
+	memset(t, 0, sizeof(*t));
+}
+
+static int
+find_free_slot(struct vcd_sess_table *t, uint32_t *slot)
+{
+	uint32_t i;
+
+	if (t->count >= t->max)
+		return -ENOSPC;
+	for (i = 0; i < t->max; i++) {
+		uint32_t s = (t->hint + i) % t->max;
+
+		if (t->slots[s] == NULL) {
+			*slot = s;
+			t->hint = s + 1;
+			return 0;
+		}
+	}
+	return -ENOSPC;
+}
+
+int
+vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint64_t *id,
+	const char *vm_name)
+{
+	struct rte_crypto_sym_xform x[2], *head = NULL;
+	struct vcd_session *s;
+	uint32_t slot;
+	int rc;
+
+	rc = build_xforms(p, x, &head);
+	if (rc == 0)
+		rc = find_free_slot(t, &slot);
+	if (rc != 0)
+		return rc;
+	s = calloc(1, sizeof(*s));
+	if (s == NULL)
+		return -ENOMEM;
+	rc = create_on_backends(s, head);
+	if (rc != 0) {
+		VCD_LOG(NOTICE, "%s: no backend can run cipher %u hash %u (key %u/%u, digest %u)",
+			vm_name, p->cipher_algo, p->hash_algo, p->cipher_key_len, p->auth_key_len,
+			p->digest_len);
+		vcd_sess_destroy(s);
+		return rc;
+	}
+	s->op_type = p->op_type;
+	s->chain_order = p->chain_order;
+	s->iv_len = head->type == RTE_CRYPTO_SYM_XFORM_CIPHER ? head->cipher.iv.length
+							      : head->next->cipher.iv.length;
+	s->digest_len = p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? 0 : (uint16_t)p->digest_len;
+	s->id = ((uint64_t)++t->gen[slot] << 32) | slot;
+	*id = s->id;
+	t->count++;
+	__atomic_store_n(&t->slots[slot], s, __ATOMIC_RELEASE);
+	return 0;
+}
+
+struct vcd_session *
+vcd_sess_unpublish(struct vcd_sess_table *t, uint64_t id)
+{
+	struct vcd_session *s = vcd_sess_lookup(t, id);
+
+	if (s == NULL)
+		return NULL;
+	__atomic_store_n(&t->slots[(uint32_t)id], NULL, __ATOMIC_RELEASE);
+	t->count--;
+	return s;
+}
+
+void
+vcd_sess_destroy(struct vcd_session *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < vcd_backend_count(); i++) {
+		if (s->cs[i] != NULL)
+			rte_cryptodev_sym_session_free(vcd_backend_get(i)->dev_id, s->cs[i]);
+	}
+	free(s);
+}

@@ -1,0 +1,500 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * The virtio-crypto device on librte_vhost's generic API.
+ *
+ * librte_vhost speaks the vhost-user protocol (sockets, memory table, vring
+ * addresses, kick/call fds); everything crypto is ours.  Two facts shape this
+ * file (see ARCHITECTURE.md):
+ *  - QEMU 7.2 never sends SET_VRING_ENABLE or SET_STATUS for this device, so
+ *    librte_vhost never calls new_device().  We therefore start the data ring
+ *    ourselves, from the post-message hook, as soon as it is mapped and has
+ *    its kick fd, whatever the library thinks of the device.
+ *  - librte_vhost unmaps guest memory (SET_MEM_TABLE) and tears rings down
+ *    (GET_VRING_BASE, RESET_OWNER, new addresses or fds) without asking the
+ *    application.  The pre-message hook of every such message first stops the
+ *    ring on its worker and waits until every request already taken has been
+ *    answered; the post-message hook starts it again when it can.
+ *
+ * We do not use rte_vhost_vring_call(): it takes the virtqueue's spinlock,
+ * which the library holds while it runs our pre-message hook, and that hook
+ * waits for the worker: the worker would spin on the lock forever.  The
+ * worker signals the call eventfd itself, with the same event-idx rule
+ * (vring.c).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <linux/virtio_config.h>
+#include <linux/virtio_ring.h>
+#include <rte_vhost.h>
+
+#include "vcryptd/log.h"
+#include "vcryptd/session_msg.h"
+#include "vcryptd/vhost_dev.h"
+
+/* vhost-user requests this file handles or watches (vhost-user spec numbers). */
+enum {
+	VHU_SET_FEATURES = 2,
+	VHU_RESET_OWNER = 4,
+	VHU_SET_MEM_TABLE = 5,
+	VHU_SET_LOG_BASE = 6,
+	VHU_SET_VRING_NUM = 8,
+	VHU_SET_VRING_ADDR = 9,
+	VHU_SET_VRING_BASE = 10,
+	VHU_GET_VRING_BASE = 11,
+	VHU_SET_VRING_KICK = 12,
+	VHU_SET_VRING_CALL = 13,
+	VHU_SET_VRING_ENABLE = 18,
+	VHU_CREATE_CRYPTO_SESSION = 26,
+	VHU_CLOSE_CRYPTO_SESSION = 27,
+};
+
+#define VHU_FLAG_NEED_REPLY (1u << 3)
+/* librte_vhost 22.11's payload union (the 632-byte crypto session struct is its largest). */
+#define VHU_PAYLOAD_MAX 632
+
+/* The message as librte_vhost hands it to the extern hooks (VhostUserMsg, packed). */
+struct vhu_msg {
+	uint32_t request;
+	uint32_t flags;
+	uint32_t size;
+	union {
+		uint64_t u64;
+		struct {
+			uint32_t index;
+			uint32_t num;
+		} state;
+		uint8_t bytes[VHU_PAYLOAD_MAX];
+	} payload;
+} __attribute__((packed));
+
+#define VCD_VIRTIO_FEATURES                                                                        \
+	((1ULL << VIRTIO_F_VERSION_1) | (1ULL << VIRTIO_RING_F_INDIRECT_DESC) |                    \
+		(1ULL << VIRTIO_RING_F_EVENT_IDX) | (1ULL << VHOST_USER_F_PROTOCOL_FEATURES))
+#define VCD_PROTOCOL_FEATURES                                                                      \
+	((1ULL << VHOST_USER_PROTOCOL_F_CRYPTO_SESSION) | (1ULL << VHOST_USER_PROTOCOL_F_REPLY_ACK))
+
+#define DATA_QUEUE 0
+
+static struct vcd_vm vms[VCD_MAX_VMS];
+static unsigned int nb_vms;
+static struct vcd_worker *workers;
+static struct vcd_vm *vm_by_vid[RTE_MAX_VHOST_DEVICE];
+static uint32_t default_max_sessions;
+
+unsigned int
+vcd_vhost_vm_count(void)
+{
+	return nb_vms;
+}
+
+struct vcd_vm *
+vcd_vhost_vm(unsigned int idx)
+{
+	return idx < nb_vms ? &vms[idx] : NULL;
+}
+
+static struct vcd_vm *
+vm_of(int vid)
+{
+	return (vid >= 0 && vid < RTE_MAX_VHOST_DEVICE) ? vm_by_vid[vid] : NULL;
+}
+
+/* Ask the VM's worker for @want and wait until it is there. ctl_lock held. */
+static int
+vm_set_run(struct vcd_vm *vm, uint32_t want)
+{
+	unsigned int i;
+
+	__atomic_store_n(&vm->want, want, __ATOMIC_RELEASE);
+	for (i = 0; i < 200000; i++) {
+		if (__atomic_load_n(&vm->have, __ATOMIC_ACQUIRE) == want)
+			return 0;
+		usleep(50);
+	}
+	VCD_LOG(ERR, "%s: worker %u did not %s the ring within 10 s", vm->name, vm->worker,
+		want == VCD_VM_RUNNING ? "start" : "drain");
+	return -ETIMEDOUT;
+}
+
+/* Stop the data ring: every request taken gets its answer first. ctl_lock held. */
+static void
+ring_stop(struct vcd_vm *vm)
+{
+	if (vm->have != VCD_VM_RUNNING)
+		return;
+	if (vm_set_run(vm, VCD_VM_STOPPED) != 0)
+		return;
+	/* Tell the library where we are, so GET_VRING_BASE answers the right index. */
+	rte_vhost_set_vring_base(vm->vid, DATA_QUEUE, vm->vr.last_avail, vm->vr.used_idx);
+	free(vm->vr.mem);
+	vm->vr.mem = NULL;
+	VCD_LOG(DEBUG, "%s: ring stopped at avail %u used %u", vm->name, vm->vr.last_avail,
+		vm->vr.used_idx);
+}
+
+/* Start the data ring if it is fully described. ctl_lock held. */
+static void
+ring_try_start(struct vcd_vm *vm)
+{
+	struct rte_vhost_vring vv;
+	struct rte_vhost_memory *mem = NULL;
+	uint64_t features = 0;
+	uint16_t last_avail, last_used;
+	int rc;
+
+	if (!vm->connected || vm->stopping || vm->ring_disabled || vm->have == VCD_VM_RUNNING)
+		return;
+	if (rte_vhost_get_vhost_vring(vm->vid, DATA_QUEUE, &vv) != 0 || vv.desc == NULL ||
+		vv.avail == NULL || vv.used == NULL || vv.kickfd < 0)
+		return;
+	if (rte_vhost_get_mem_table(vm->vid, &mem) != 0)
+		return;
+	rte_vhost_get_negotiated_features(vm->vid, &features);
+	rte_vhost_get_vring_base(vm->vid, DATA_QUEUE, &last_avail, &last_used);
+	rc = vcd_vring_setup(&vm->vr, vm->vid, DATA_QUEUE, mem,
+		(features & (1ULL << VIRTIO_RING_F_EVENT_IDX)) != 0, last_avail, last_used);
+	if (rc != 0) {
+		free(mem);
+		VCD_LOG(ERR, "%s: cannot use data ring: %s", vm->name, strerror(-rc));
+		return;
+	}
+	if (vm_set_run(vm, VCD_VM_RUNNING) == 0)
+		VCD_LOG(INFO, "%s: data ring of %u entries running on worker %u (features 0x%llx)",
+			vm->name, vm->vr.size, vm->worker, (unsigned long long)features);
+}
+
+static enum rte_vhost_msg_result
+create_session(struct vcd_vm *vm, struct vhu_msg *m)
+{
+	enum vcd_sess_layout used = VCD_SESS_LAYOUT_AUTO;
+	struct vcd_sess_params p;
+	uint64_t id = 0;
+	int rc;
+
+	rc = vcd_sess_msg_decode(vm->layout, m->payload.bytes, m->size, &p, &used);
+	if (rc == 0)
+		rc = vcd_sess_create(&vm->sessions, &p, &id, vm->name);
+	if (rc != 0) {
+		vm->sessions_refused++;
+		VCD_LOG(NOTICE, "%s: create-session (%u bytes, %s layout) refused: %s", vm->name,
+			m->size, vcd_sess_layout_name(used), strerror(-rc));
+	} else {
+		vm->sessions_created++;
+	}
+	if (used != VCD_SESS_LAYOUT_AUTO && vcd_sess_msg_size(used) == m->size &&
+		m->size <= VHU_PAYLOAD_MAX)
+		vcd_sess_msg_set_reply_id(used, m->payload.bytes, rc == 0 ? (int64_t)id : -1);
+	else if (m->size >= sizeof(int64_t))
+		m->payload.u64 = (uint64_t)-1; /* both 632-byte layouts read the id at 0 */
+	return RTE_VHOST_MSG_RESULT_REPLY;
+}
+
+static enum rte_vhost_msg_result
+close_session(struct vcd_vm *vm, struct vhu_msg *m)
+{
+	struct vcd_session *s = NULL;
+
+	if (m->size == sizeof(uint64_t))
+		s = vcd_sess_unpublish(&vm->sessions, m->payload.u64);
+	if (s == NULL) {
+		VCD_LOG(NOTICE, "%s: close-session for unknown session %#llx (%u bytes)", vm->name,
+			(unsigned long long)m->payload.u64, m->size);
+		/* An error without a requested reply would make the library drop the guest. */
+		return (m->flags & VHU_FLAG_NEED_REPLY) ? RTE_VHOST_MSG_RESULT_ERR
+							: RTE_VHOST_MSG_RESULT_OK;
+	}
+	/* The worker may have looked it up just before: wait for it to let go. */
+	vcd_worker_quiesce(&workers[vm->worker]);
+	while (__atomic_load_n(&s->inflight, __ATOMIC_ACQUIRE) != 0)
+		usleep(50);
+	vcd_sess_destroy(s);
+	return RTE_VHOST_MSG_RESULT_OK;
+}
+
+static bool
+msg_touches_ring(uint32_t request)
+{
+	switch (request) {
+	case VHU_SET_FEATURES:
+	case VHU_RESET_OWNER:
+	case VHU_SET_MEM_TABLE:
+	case VHU_SET_LOG_BASE:
+	case VHU_SET_VRING_NUM:
+	case VHU_SET_VRING_ADDR:
+	case VHU_SET_VRING_BASE:
+	case VHU_GET_VRING_BASE:
+	case VHU_SET_VRING_KICK:
+	case VHU_SET_VRING_CALL:
+	case VHU_SET_VRING_ENABLE:
+		return true;
+	default:
+		return false;
+	}
+}
+
+static enum rte_vhost_msg_result
+pre_msg(int vid, void *msg)
+{
+	struct vcd_vm *vm = vm_of(vid);
+	struct vhu_msg *m = msg;
+	enum rte_vhost_msg_result res = RTE_VHOST_MSG_RESULT_NOT_HANDLED;
+
+	if (vm == NULL)
+		return res;
+	pthread_mutex_lock(&vm->ctl_lock);
+	if (m->request == VHU_CREATE_CRYPTO_SESSION)
+		res = create_session(vm, m);
+	else if (m->request == VHU_CLOSE_CRYPTO_SESSION)
+		res = close_session(vm, m);
+	else if (msg_touches_ring(m->request))
+		ring_stop(vm);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return res;
+}
+
+static enum rte_vhost_msg_result
+post_msg(int vid, void *msg)
+{
+	struct vcd_vm *vm = vm_of(vid);
+	struct vhu_msg *m = msg;
+
+	if (vm == NULL)
+		return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
+	pthread_mutex_lock(&vm->ctl_lock);
+	if (m->request == VHU_SET_VRING_ENABLE && m->payload.state.index == DATA_QUEUE)
+		vm->ring_disabled = m->payload.state.num == 0;
+	ring_try_start(vm);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
+}
+
+static const struct rte_vhost_user_extern_ops extern_ops = {
+	.pre_msg_handle = pre_msg,
+	.post_msg_handle = post_msg,
+};
+
+static struct vcd_vm *
+vm_by_socket(int vid)
+{
+	char path[PATH_MAX];
+	unsigned int i;
+
+	if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0)
+		return NULL;
+	for (i = 0; i < nb_vms; i++) {
+		if (strcmp(vms[i].socket, path) == 0)
+			return &vms[i];
+	}
+	return NULL;
+}
+
+static int
+new_connection(int vid)
+{
+	struct vcd_vm *vm = vm_by_socket(vid);
+	int rc = -1;
+
+	if (vm == NULL || vid >= RTE_MAX_VHOST_DEVICE)
+		return -1;
+	pthread_mutex_lock(&vm->ctl_lock);
+	if (vm->connected || vm->stopping) {
+		VCD_LOG(WARNING, "%s: refusing a second connection on %s", vm->name, vm->socket);
+	} else if (vcd_sess_table_init(&vm->sessions, vm->max_sessions) != 0) {
+		VCD_LOG(ERR, "%s: out of memory for the session table", vm->name);
+	} else {
+		vm->vid = vid;
+		vm->connected = true;
+		vm->ring_disabled = false;
+		vm->connections++;
+		vm_by_vid[vid] = vm;
+		rte_vhost_extern_callback_register(vid, &extern_ops, vm);
+		VCD_LOG(INFO, "%s: frontend connected (vid %d)", vm->name, vid);
+		rc = 0;
+	}
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return rc;
+}
+
+/* ctl_lock held: forget the connection; nothing of it is in flight any more. */
+static void
+vm_disconnect(struct vcd_vm *vm)
+{
+	ring_stop(vm);
+	if (!vm->connected)
+		return;
+	vcd_worker_quiesce(&workers[vm->worker]);
+	vcd_sess_table_fini(&vm->sessions);
+	vm_by_vid[vm->vid] = NULL;
+	vm->vid = -1;
+	vm->connected = false;
+}
+
+static void
+destroy_connection(int vid)
+{
+	struct vcd_vm *vm = vm_of(vid);
+
+	if (vm == NULL)
+		return;
+	pthread_mutex_lock(&vm->ctl_lock);
+	vm_disconnect(vm);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	VCD_LOG(INFO, "%s: frontend disconnected, its sessions freed", vm->name);
+}
+
+/* Frontends that do start the device (QEMU <= 7.0, DPDK's virtio-user) get here too. */
+static int
+new_device(int vid)
+{
+	struct vcd_vm *vm = vm_of(vid);
+
+	if (vm != NULL) {
+		pthread_mutex_lock(&vm->ctl_lock);
+		ring_try_start(vm);
+		pthread_mutex_unlock(&vm->ctl_lock);
+	}
+	return 0;
+}
+
+static void
+destroy_device(int vid)
+{
+	struct vcd_vm *vm = vm_of(vid);
+
+	if (vm != NULL) {
+		pthread_mutex_lock(&vm->ctl_lock);
+		ring_stop(vm);
+		pthread_mutex_unlock(&vm->ctl_lock);
+	}
+}
+
+static const struct rte_vhost_device_ops device_ops = {
+	.new_device = new_device,
+	.destroy_device = destroy_device,
+	.new_connection = new_connection,
+	.destroy_connection = destroy_connection,
+};
+
+int
+vcd_vhost_init(const struct vcd_config *cfg, struct vcd_worker *w, unsigned int nb_workers)
+{
+	unsigned int i;
+
+	workers = w;
+	default_max_sessions = cfg->max_sessions_per_vm;
+	for (i = 0; i < cfg->nb_vms; i++) {
+		const struct vcd_vm_conf *vc = &cfg->vms[i];
+		struct vcd_vm *vm = &vms[i];
+		struct vcd_worker *wk = &w[i % nb_workers];
+
+		memset(vm, 0, sizeof(*vm));
+		snprintf(vm->name, sizeof(vm->name), "%s", vc->name);
+		snprintf(vm->socket, sizeof(vm->socket), "%s", vc->socket);
+		vm->layout = vc->session_layout;
+		vm->max_sessions = vc->max_sessions ? vc->max_sessions : default_max_sessions;
+		vm->worker = wk->id;
+		vm->vid = -1;
+		pthread_mutex_init(&vm->ctl_lock, NULL);
+		wk->vms[wk->nb_vms++] = vm;
+	}
+	nb_vms = cfg->nb_vms;
+	return 0;
+}
+
+/*
+ * A socket file left by a dead daemon would make bind() fail.  Remove it only
+ * if nobody answers on it; a live one means another daemon owns the path.
+ */
+static int
+clear_stale_socket(const char *path)
+{
+	struct sockaddr_un sa = {.sun_family = AF_UNIX};
+	struct stat st;
+	int fd, rc;
+
+	if (lstat(path, &st) != 0)
+		return 0;
+	if (!S_ISSOCK(st.st_mode))
+		return -EEXIST;
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	if (fd < 0)
+		return -errno;
+	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
+	close(fd);
+	if (rc == 0)
+		return -EADDRINUSE;
+	return unlink(path) == 0 ? 0 : -errno;
+}
+
+static int
+start_socket(struct vcd_vm *vm)
+{
+	int rc = clear_stale_socket(vm->socket);
+
+	if (rc != 0) {
+		VCD_LOG(ERR, "%s: socket %s: %s (%s)", vm->name, vm->socket, strerror(-rc),
+			rc == -EADDRINUSE ? "another vcryptd is serving it"
+					  : "remove the file or choose another socket path");
+		return rc;
+	}
+	if (rte_vhost_driver_register(vm->socket, 0) != 0)
+		return -EIO;
+	if (rte_vhost_driver_set_features(vm->socket, VCD_VIRTIO_FEATURES) != 0 ||
+		rte_vhost_driver_set_protocol_features(vm->socket, VCD_PROTOCOL_FEATURES) != 0 ||
+		rte_vhost_driver_callback_register(vm->socket, &device_ops) != 0 ||
+		rte_vhost_driver_start(vm->socket) != 0) {
+		rte_vhost_driver_unregister(vm->socket);
+		return -EIO;
+	}
+	VCD_LOG(INFO, "%s: listening on %s (worker %u)", vm->name, vm->socket, vm->worker);
+	return 0;
+}
+
+int
+vcd_vhost_start(void)
+{
+	unsigned int i;
+	int rc;
+
+	for (i = 0; i < nb_vms; i++) {
+		rc = start_socket(&vms[i]);
+		if (rc != 0) {
+			VCD_LOG(ERR, "%s: cannot serve vhost-user socket %s", vms[i].name,
+				vms[i].socket);
+			while (i-- > 0)
+				rte_vhost_driver_unregister(vms[i].socket);
+			return rc;
+		}
+	}
+	return 0;
+}
+
+void
+vcd_vhost_stop(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_vms; i++) {
+		struct vcd_vm *vm = &vms[i];
+
+		pthread_mutex_lock(&vm->ctl_lock);
+		vm->stopping = true;
+		ring_stop(vm);
+		pthread_mutex_unlock(&vm->ctl_lock);
+		/* Closes the connection; the library calls no destroy_connection for it. */
+		rte_vhost_driver_unregister(vm->socket);
+		pthread_mutex_lock(&vm->ctl_lock);
+		vm_disconnect(vm);
+		pthread_mutex_unlock(&vm->ctl_lock);
+		pthread_mutex_destroy(&vm->ctl_lock);
+	}
+}

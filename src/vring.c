@@ -1,0 +1,275 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Split virtqueue, device side.  See include/vcryptd/vring.h for the rules.
+ * Every descriptor is copied out of guest memory once before it is used, so a
+ * guest rewriting its table while we walk it cannot make a checked value
+ * change under us.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_atomic.h>
+#include <rte_branch_prediction.h>
+
+#include "vcryptd/vring.h"
+
+static const char *const chain_err_names[VCD_CHAIN_ERR_MAX] = {
+	[VCD_CHAIN_OK] = "ok",
+	[VCD_CHAIN_BAD_HEAD] = "bad_head",
+	[VCD_CHAIN_BAD_INDEX] = "bad_index",
+	[VCD_CHAIN_LOOP] = "loop",
+	[VCD_CHAIN_NESTED_INDIRECT] = "nested_indirect",
+	[VCD_CHAIN_BAD_INDIRECT] = "bad_indirect",
+	[VCD_CHAIN_BAD_ADDR] = "bad_addr",
+	[VCD_CHAIN_ORDER] = "order",
+	[VCD_CHAIN_TOO_MANY_SEGS] = "too_many_segs",
+};
+
+const char *
+vcd_chain_err_name(enum vcd_chain_err err)
+{
+	return err < VCD_CHAIN_ERR_MAX ? chain_err_names[err] : "unknown";
+}
+
+int
+vcd_vring_setup(struct vcd_vring *vr, int vid, uint16_t qid, struct rte_vhost_memory *mem,
+	bool event_idx, uint16_t last_avail, uint16_t last_used)
+{
+	struct rte_vhost_vring vv;
+
+	if (rte_vhost_get_vhost_vring(vid, qid, &vv) != 0)
+		return -ENODEV;
+	if (vv.desc == NULL || vv.avail == NULL || vv.used == NULL || vv.size == 0)
+		return -EAGAIN;
+	if ((vv.size & (vv.size - 1)) != 0)
+		return -EINVAL;
+	memset(vr, 0, sizeof(*vr));
+	vr->desc = vv.desc;
+	vr->avail = vv.avail;
+	vr->used = vv.used;
+	vr->size = vv.size;
+	vr->callfd = vv.callfd;
+	vr->mem = mem;
+	vr->event_idx = event_idx;
+	vr->last_avail = last_avail;
+	vr->used_idx = last_used;
+	return 0;
+}
+
+/* Append a host range, merging it with the previous segment when contiguous. */
+static int
+seg_append(struct vcd_seg *segs, uint16_t *nb, uint16_t max, uint8_t *va, uint32_t len)
+{
+	struct vcd_seg *prev = *nb ? &segs[*nb - 1] : NULL;
+
+	if (prev != NULL && prev->va + prev->len == va && (uint64_t)prev->len + len <= UINT32_MAX) {
+		prev->len += len;
+		return 0;
+	}
+	if (*nb >= max)
+		return -E2BIG;
+	segs[*nb].va = va;
+	segs[*nb].len = len;
+	(*nb)++;
+	return 0;
+}
+
+int
+vcd_vring_map(const struct vcd_vring *vr, uint64_t gpa, uint32_t len, struct vcd_seg *segs,
+	uint16_t *nb, uint16_t max)
+{
+	while (len > 0) {
+		uint64_t l = len;
+		uint64_t va = rte_vhost_va_from_guest_pa(vr->mem, gpa, &l);
+		int rc;
+
+		if (unlikely(va == 0 || l == 0))
+			return -EFAULT;
+		rc = seg_append(segs, nb, max, (uint8_t *)(uintptr_t)va, (uint32_t)l);
+		if (unlikely(rc != 0))
+			return rc;
+		gpa += l;
+		len -= (uint32_t)l;
+	}
+	return 0;
+}
+
+/* Host pointer to the last byte of [gpa, gpa+len), or NULL if it is not guest memory. */
+static uint8_t *
+map_last_byte(const struct vcd_vring *vr, uint64_t gpa, uint32_t len)
+{
+	uint64_t l = 1;
+	uint64_t va;
+
+	if (len == 0 || gpa + len < gpa)
+		return NULL;
+	va = rte_vhost_va_from_guest_pa(vr->mem, gpa + len - 1, &l);
+	return va != 0 ? (uint8_t *)(uintptr_t)va : NULL;
+}
+
+/* Walk state shared by the direct and the indirect walk. */
+struct walk {
+	struct vcd_chain *c;
+	struct vring_desc last_wr; /* last writable descriptor seen */
+	bool have_wr;
+	bool mapping; /* false once a buffer failed: keep walking only to find the status */
+};
+
+static void
+walk_fail(struct walk *w, enum vcd_chain_err err)
+{
+	if (w->c->err == VCD_CHAIN_OK)
+		w->c->err = err;
+	w->mapping = false;
+}
+
+static void
+walk_buffer(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *d)
+{
+	struct vcd_chain *c = w->c;
+	int rc;
+
+	if (d->flags & VRING_DESC_F_WRITE) {
+		w->last_wr = *d;
+		w->have_wr = true;
+	} else if (w->have_wr) {
+		walk_fail(w, VCD_CHAIN_ORDER);
+	}
+	if (!w->mapping || d->len == 0)
+		return;
+	if (d->flags & VRING_DESC_F_WRITE) {
+		rc = vcd_vring_map(vr, d->addr, d->len, c->wr, &c->nb_wr, VCD_CHAIN_MAX_SEGS);
+		c->wr_len += d->len;
+	} else {
+		rc = vcd_vring_map(vr, d->addr, d->len, c->rd, &c->nb_rd, VCD_CHAIN_MAX_SEGS);
+		c->rd_len += d->len;
+	}
+	if (rc == -E2BIG)
+		walk_fail(w, VCD_CHAIN_TOO_MANY_SEGS);
+	else if (rc != 0 || c->rd_len > (1u << 30) || c->wr_len > (1u << 30))
+		walk_fail(w, VCD_CHAIN_BAD_ADDR);
+}
+
+/* Returns false on a structural error: the chain cannot be trusted to carry a status. */
+static bool
+walk_table(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *tbl, uint32_t n,
+	uint16_t idx, bool indirect)
+{
+	uint32_t count = 0;
+
+	for (;;) {
+		struct vring_desc d;
+
+		if (idx >= n) {
+			walk_fail(w, VCD_CHAIN_BAD_INDEX);
+			return false;
+		}
+		if (++count > n || count > VCD_CHAIN_MAX_DESC) {
+			walk_fail(w, VCD_CHAIN_LOOP);
+			return false;
+		}
+		d = *(const volatile struct vring_desc *)&tbl[idx];
+		if (d.flags & VRING_DESC_F_INDIRECT) {
+			const struct vring_desc *itbl;
+			uint64_t l = d.len;
+
+			if (indirect) {
+				walk_fail(w, VCD_CHAIN_NESTED_INDIRECT);
+				return false;
+			}
+			if (count != 1 || (d.flags & VRING_DESC_F_NEXT) || d.len == 0 ||
+				d.len % sizeof(d) != 0 || d.len / sizeof(d) > VCD_CHAIN_MAX_DESC) {
+				walk_fail(w, VCD_CHAIN_BAD_INDIRECT);
+				return false;
+			}
+			itbl = (const void *)(uintptr_t)rte_vhost_va_from_guest_pa(vr->mem, d.addr, &l);
+			if (itbl == NULL || l != d.len) {
+				walk_fail(w, VCD_CHAIN_BAD_INDIRECT);
+				return false;
+			}
+			return walk_table(vr, w, itbl, d.len / sizeof(d), 0, true);
+		}
+		walk_buffer(vr, w, &d);
+		if (!(d.flags & VRING_DESC_F_NEXT))
+			return true;
+		idx = d.next;
+	}
+}
+
+void
+vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c)
+{
+	struct walk w = {.c = c, .mapping = true};
+	uint16_t slot = vr->last_avail++ & (vr->size - 1);
+
+	c->head = *(volatile uint16_t *)&vr->avail->ring[slot];
+	c->nb_rd = c->nb_wr = 0;
+	c->rd_len = c->wr_len = 0;
+	c->err = VCD_CHAIN_OK;
+	c->status = NULL;
+	if (unlikely(c->head >= vr->size)) {
+		c->err = VCD_CHAIN_BAD_HEAD;
+		return;
+	}
+	if (!walk_table(vr, &w, vr->desc, vr->size, c->head, false) || !w.have_wr ||
+		w.last_wr.len == 0)
+		return;
+	if (c->err == VCD_CHAIN_OK && c->nb_wr > 0) {
+		struct vcd_seg *s = &c->wr[c->nb_wr - 1];
+
+		c->status = s->va + s->len - 1;
+		return;
+	}
+	c->status = map_last_byte(vr, w.last_wr.addr, w.last_wr.len);
+}
+
+static inline bool
+need_event(uint16_t event, uint16_t new_idx, uint16_t old)
+{
+	return (uint16_t)(new_idx - event - 1) < (uint16_t)(new_idx - old);
+}
+
+int
+vcd_vring_flush(struct vcd_vring *vr)
+{
+	static const uint64_t one = 1;
+	bool notify;
+
+	if (vr->pending_used == 0)
+		return 0;
+	__atomic_store_n(&vr->used->idx, vr->used_idx, __ATOMIC_RELEASE);
+	vr->pending_used = 0;
+	/* used->idx must be visible before we read the guest's interrupt wishes. */
+	rte_atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (vr->event_idx) {
+		uint16_t ev = *(volatile uint16_t *)&vr->avail->ring[vr->size];
+
+		notify = !vr->signalled_valid || need_event(ev, vr->used_idx, vr->signalled_used);
+		vr->signalled_used = vr->used_idx;
+		vr->signalled_valid = true;
+	} else {
+		notify = !(*(volatile uint16_t *)&vr->avail->flags & VRING_AVAIL_F_NO_INTERRUPT);
+	}
+	if (!notify || vr->callfd < 0)
+		return 0;
+	/* One eventfd write per virtqueue per burst: the only syscall on the data path. */
+	if (write(vr->callfd, &one, sizeof(one)) < 0)
+		return 0;
+	return 1;
+}
+
+void
+vcd_vring_suppress_kicks(struct vcd_vring *vr)
+{
+	if (vr->event_idx) {
+		/* avail_event one behind where we are: the guest never crosses it. */
+		volatile uint16_t *avail_event = (volatile uint16_t *)(void *)&vr->used->ring[vr->size];
+
+		*avail_event = (uint16_t)(vr->last_avail - 1);
+	} else {
+		*(volatile uint16_t *)&vr->used->flags = VRING_USED_F_NO_NOTIFY;
+	}
+}

@@ -1,0 +1,581 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * The worker poll loop: avail ring -> validated request -> cryptodev op on
+ * this worker's queue pair -> completion -> used ring -> one notification per
+ * ring per poll.
+ *
+ * Zero copy: guest buffers become the data of mbufs that this worker keeps on
+ * its own free stack and never returns to the mempool while attached.  We set
+ * buf_addr/data_len directly instead of rte_pktmbuf_attach_extbuf(): that API
+ * exists to refcount shared buffers through rte_mbuf_ext_shared_info, which we
+ * do not need because the mbufs never leave this worker and are never freed
+ * while attached.  Ops come from the worker's own free stack too, so the hot
+ * path makes no mempool call at all.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <linux/virtio_crypto.h>
+#include <rte_cryptodev.h>
+#include <rte_cycles.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_prefetch.h>
+
+#include "vcryptd/backend.h"
+#include "vcryptd/log.h"
+#include "vcryptd/worker.h"
+
+#define VCD_DEQ_BURST 64
+
+static inline struct vcd_req *
+op_req(struct rte_crypto_op *op)
+{
+	return (struct vcd_req *)(op->sym + 1);
+}
+
+/* Single-writer counter that control threads read. */
+static inline void
+count_add(uint32_t *c, int32_t v)
+{
+	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
+}
+
+/* Answer a chain without a cryptodev op: status if it has one, else a bare used entry. */
+static void
+finish_now(struct vcd_vm *vm, const struct vcd_chain *c, uint8_t st)
+{
+	if (c->status != NULL) {
+		*c->status = st;
+		vm->stats.status[st]++;
+		vcd_vring_push(&vm->vr, c->head, c->wr_len);
+	} else {
+		vm->stats.no_status++;
+		vcd_vring_push(&vm->vr, c->head, 0);
+	}
+}
+
+/* Copy [off, off+len) of a segment list into @dst; false if the list is shorter. */
+static bool
+seg_copy(const struct vcd_seg *s, uint16_t n, uint32_t off, void *dst, uint32_t len)
+{
+	uint8_t *d = dst;
+	uint16_t i;
+
+	for (i = 0; i < n && len > 0; i++) {
+		uint32_t take;
+
+		if (off >= s[i].len) {
+			off -= s[i].len;
+			continue;
+		}
+		take = RTE_MIN(s[i].len - off, len);
+		memcpy(d, s[i].va + off, take);
+		d += take;
+		len -= take;
+		off = 0;
+	}
+	return len == 0;
+}
+
+static inline void
+mbuf_set(struct rte_mbuf *m, uint8_t *va, uint16_t len)
+{
+	m->buf_addr = va;
+	m->buf_iova = (rte_iova_t)(uintptr_t)va;
+	m->buf_len = len;
+	m->data_off = 0;
+	m->data_len = len;
+	m->pkt_len = len;
+	m->nb_segs = 1;
+	m->next = NULL;
+}
+
+/* Chain mbufs over [off, off+len) of a segment list. */
+static int
+build_mbufs(struct vcd_worker *w, const struct vcd_seg *s, uint16_t n, uint32_t off, uint32_t len,
+	struct rte_mbuf **head)
+{
+	struct rte_mbuf *first = NULL, *last = NULL;
+	uint32_t total = len;
+	uint16_t i, segs = 0;
+
+	for (i = 0; i < n && len > 0; i++) {
+		uint8_t *va = s[i].va + off;
+		uint32_t left;
+
+		if (off >= s[i].len) {
+			off -= s[i].len;
+			continue;
+		}
+		left = RTE_MIN(s[i].len - off, len);
+		len -= left;
+		off = 0;
+		while (left > 0) {
+			uint16_t piece = (uint16_t)RTE_MIN(left, (uint32_t)VCD_MBUF_SEG_MAX);
+			struct rte_mbuf *m = w->mb_free[--w->nb_mb_free];
+
+			mbuf_set(m, va, piece);
+			if (last != NULL)
+				last->next = m;
+			else
+				first = m;
+			last = m;
+			va += piece;
+			left -= piece;
+			segs++;
+		}
+	}
+	*head = first;
+	if (first == NULL)
+		return -EINVAL;
+	first->pkt_len = total;
+	first->nb_segs = segs;
+	return len == 0 ? 0 : -EINVAL;
+}
+
+static void
+recycle_mbufs(struct vcd_worker *w, struct rte_mbuf *m)
+{
+	while (m != NULL) {
+		struct rte_mbuf *next = m->next;
+
+		w->mb_free[w->nb_mb_free++] = m;
+		m = next;
+	}
+}
+
+/* Where the hash result goes in the writable part: at most two host pieces. */
+static int
+locate_digest(const struct vcd_chain *c, uint32_t off, uint16_t len, struct vcd_req *r)
+{
+	uint16_t i, k = 0;
+
+	r->dig_dst[1] = NULL;
+	r->dig_len[1] = 0;
+	for (i = 0; i < c->nb_wr && len > 0; i++) {
+		uint32_t take;
+
+		if (off >= c->wr[i].len) {
+			off -= c->wr[i].len;
+			continue;
+		}
+		if (k == 2)
+			return -E2BIG;
+		take = RTE_MIN(c->wr[i].len - off, (uint32_t)len);
+		r->dig_dst[k] = c->wr[i].va + off;
+		r->dig_len[k++] = (uint16_t)take;
+		len -= (uint16_t)take;
+		off = 0;
+	}
+	return len == 0 ? 0 : -EINVAL;
+}
+
+/* Lengths of one request, from its header, checked against the chain. */
+struct req_layout {
+	uint32_t iv_len;
+	uint32_t src_len;
+	uint32_t dst_len;
+	uint32_t cipher_off, cipher_len;
+	uint32_t hash_off, hash_len;
+	uint32_t digest_len;
+};
+
+static uint8_t
+parse_layout(const struct virtio_crypto_op_data_req *h, const struct vcd_session *s,
+	const struct vcd_chain *c, struct req_layout *l)
+{
+	const struct virtio_crypto_sym_data_req *sym = &h->u.sym_req;
+
+	memset(l, 0, sizeof(*l));
+	if (sym->op_type != s->op_type)
+		return VIRTIO_CRYPTO_BADMSG;
+	if (sym->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER) {
+		const struct virtio_crypto_cipher_para *p = &sym->u.cipher.para;
+
+		l->iv_len = p->iv_len;
+		l->src_len = p->src_data_len;
+		l->dst_len = p->dst_data_len;
+		l->cipher_len = p->src_data_len;
+	} else {
+		const struct virtio_crypto_alg_chain_data_para *p = &sym->u.chain.para;
+
+		if (p->aad_len != 0)
+			return VIRTIO_CRYPTO_NOTSUPP;
+		l->iv_len = p->iv_len;
+		l->src_len = p->src_data_len;
+		l->dst_len = p->dst_data_len;
+		l->cipher_off = p->cipher_start_src_offset;
+		l->cipher_len = p->len_to_cipher;
+		l->hash_off = p->hash_start_src_offset;
+		l->hash_len = p->len_to_hash;
+		l->digest_len = p->hash_result_len;
+		if (l->digest_len != s->digest_len ||
+			(uint64_t)l->cipher_off + l->cipher_len > l->src_len ||
+			(uint64_t)l->hash_off + l->hash_len > l->src_len)
+			return VIRTIO_CRYPTO_BADMSG;
+	}
+	if (l->iv_len != s->iv_len || l->src_len == 0 || l->src_len > VCD_MAX_REQ_DATA ||
+		l->dst_len < l->src_len || l->dst_len > VCD_MAX_REQ_DATA)
+		return VIRTIO_CRYPTO_BADMSG;
+	if ((uint64_t)sizeof(*h) + l->iv_len + l->src_len > c->rd_len ||
+		(uint64_t)l->dst_len + l->digest_len + 1 > c->wr_len)
+		return VIRTIO_CRYPTO_BADMSG;
+	return VIRTIO_CRYPTO_OK;
+}
+
+static uint8_t
+fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout *l,
+	struct vcd_session *s, struct rte_crypto_op *op)
+{
+	struct rte_crypto_sym_op *sym = op->sym;
+	struct vcd_req *r = op_req(op);
+	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
+
+	if (!seg_copy(c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->iv, l->iv_len))
+		return VIRTIO_CRYPTO_BADMSG;
+	sym->m_src = NULL;
+	sym->m_dst = NULL;
+	if (build_mbufs(w, c->rd, c->nb_rd, src_off, l->src_len, &sym->m_src) != 0 ||
+		build_mbufs(w, c->wr, c->nb_wr, 0, l->src_len, &sym->m_dst) != 0)
+		return VIRTIO_CRYPTO_BADMSG;
+	if (sym->m_src->nb_segs == 1 && sym->m_dst->nb_segs == 1 &&
+		sym->m_src->buf_addr == sym->m_dst->buf_addr) {
+		recycle_mbufs(w, sym->m_dst); /* same buffer: run in place */
+		sym->m_dst = NULL;
+	} else if ((sym->m_src->nb_segs > 1 || sym->m_dst->nb_segs > 1) &&
+		   !vcd_backend_sgl_ok(vcd_backend_get(s->backend))) {
+		return VIRTIO_CRYPTO_NOTSUPP;
+	}
+	sym->cipher.data.offset = l->cipher_off;
+	sym->cipher.data.length = l->cipher_len;
+	if (l->digest_len != 0) {
+		if (locate_digest(c, l->dst_len, (uint16_t)l->digest_len, r) != 0)
+			return VIRTIO_CRYPTO_BADMSG;
+		sym->auth.data.offset = l->hash_off;
+		sym->auth.data.length = l->hash_len;
+		sym->auth.digest.data = r->digest;
+		sym->auth.digest.phys_addr = rte_crypto_op_ctophys_offset(op,
+			(uint32_t)((uint8_t *)r->digest - (uint8_t *)op));
+	}
+	return VIRTIO_CRYPTO_OK;
+}
+
+static void
+release_op(struct vcd_worker *w, struct rte_crypto_op *op)
+{
+	recycle_mbufs(w, op->sym->m_src);
+	recycle_mbufs(w, op->sym->m_dst);
+	op->sym->m_src = NULL;
+	op->sym->m_dst = NULL;
+	w->op_free[w->nb_op_free++] = op;
+}
+
+/* One chain off the ring: refuse it with a status, or stage a cryptodev op for it. */
+static void
+handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
+{
+	struct virtio_crypto_op_data_req h;
+	struct req_layout l;
+	struct vcd_session *s;
+	struct rte_crypto_op *op;
+	struct vcd_req *r;
+	uint8_t st;
+
+	vm->stats.requests++;
+	if (unlikely(c->err != VCD_CHAIN_OK)) {
+		vm->stats.chain_err[c->err]++;
+		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
+		return;
+	}
+	if (unlikely(c->status == NULL || !seg_copy(c->rd, c->nb_rd, 0, &h, sizeof(h)))) {
+		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
+		return;
+	}
+	if (unlikely(h.header.opcode != VIRTIO_CRYPTO_CIPHER_ENCRYPT &&
+		     h.header.opcode != VIRTIO_CRYPTO_CIPHER_DECRYPT)) {
+		finish_now(vm, c, VIRTIO_CRYPTO_NOTSUPP);
+		return;
+	}
+	s = vcd_sess_lookup(&vm->sessions, h.header.session_id);
+	if (unlikely(s == NULL)) {
+		finish_now(vm, c, VIRTIO_CRYPTO_INVSESS);
+		return;
+	}
+	st = parse_layout(&h, s, c, &l);
+	if (unlikely(st != VIRTIO_CRYPTO_OK)) {
+		finish_now(vm, c, st);
+		return;
+	}
+	op = w->op_free[--w->nb_op_free];
+	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+	st = fill_op(w, c, &l, s, op);
+	if (unlikely(st != VIRTIO_CRYPTO_OK)) {
+		release_op(w, op);
+		finish_now(vm, c, st);
+		return;
+	}
+	rte_crypto_op_attach_sym_session(op, s->cs[s->backend]);
+	r = op_req(op);
+	r->vm = vm;
+	r->sess = s;
+	r->status = c->status;
+	r->used_len = c->wr_len;
+	r->head = c->head;
+	r->backend = s->backend;
+	count_add(&s->inflight, 1);
+	vm->inflight++;
+	w->stage[s->backend].ops[w->stage[s->backend].n++] = op;
+}
+
+/* How many chains this poll may take without running out of ops, mbufs or staging room. */
+static uint16_t
+pop_budget(const struct vcd_worker *w)
+{
+	uint32_t room = VCD_STAGE_MAX, b;
+
+	for (b = 0; b < vcd_backend_count(); b++)
+		room = RTE_MIN(room, (uint32_t)(VCD_STAGE_MAX - w->stage[b].n));
+	room = RTE_MIN(room, w->nb_op_free);
+	room = RTE_MIN(room, w->nb_mb_free / VCD_REQ_MAX_MBUFS);
+	return (uint16_t)RTE_MIN(room, (uint32_t)w->burst);
+}
+
+static unsigned int
+poll_vm(struct vcd_worker *w, struct vcd_vm *vm)
+{
+	uint16_t n = vcd_vring_avail_count(&vm->vr);
+	uint16_t i;
+
+	if (n == 0)
+		return 0;
+	n = RTE_MIN(n, pop_budget(w));
+	for (i = 0; i < n; i++) {
+		vcd_vring_pop(&vm->vr, &w->chain);
+		handle_chain(w, vm, &w->chain);
+	}
+	vm->stats.bursts += n != 0;
+	return n;
+}
+
+static uint8_t
+op_status(const struct rte_crypto_op *op)
+{
+	switch (op->status) {
+	case RTE_CRYPTO_OP_STATUS_SUCCESS:
+		return VIRTIO_CRYPTO_OK;
+	case RTE_CRYPTO_OP_STATUS_INVALID_SESSION:
+		return VIRTIO_CRYPTO_INVSESS;
+	case RTE_CRYPTO_OP_STATUS_INVALID_ARGS:
+		return VIRTIO_CRYPTO_BADMSG;
+	default:
+		return VIRTIO_CRYPTO_ERR;
+	}
+}
+
+static void
+complete_op(struct vcd_worker *w, struct rte_crypto_op *op)
+{
+	struct vcd_req *r = op_req(op);
+	struct vcd_vm *vm = r->vm;
+	uint8_t st = op_status(op);
+
+	if (st == VIRTIO_CRYPTO_OK) {
+		if (r->sess->digest_len != 0) {
+			memcpy(r->dig_dst[0], r->digest, r->dig_len[0]);
+			if (r->dig_len[1] != 0)
+				memcpy(r->dig_dst[1], r->digest + r->dig_len[0], r->dig_len[1]);
+		}
+		vm->stats.bytes += op->sym->m_src->pkt_len;
+	}
+	*r->status = st;
+	vm->stats.status[st]++;
+	vcd_vring_push(&vm->vr, r->head, r->used_len);
+	count_add(&r->sess->inflight, -1);
+	vm->inflight--;
+	release_op(w, op);
+}
+
+static unsigned int
+enqueue_all(struct vcd_worker *w)
+{
+	unsigned int b, total = 0;
+
+	for (b = 0; b < vcd_backend_count(); b++) {
+		struct vcd_stage *st = &w->stage[b];
+		uint16_t n;
+
+		if (st->n == 0)
+			continue;
+		n = rte_cryptodev_enqueue_burst(vcd_backend_get(b)->dev_id, (uint16_t)w->id,
+			st->ops, st->n);
+		st->inflight += n;
+		total += n;
+		if (n < st->n) {
+			/* Keep the rest, in order, for the next poll: nothing is dropped. */
+			memmove(st->ops, st->ops + n, (size_t)(st->n - n) * sizeof(st->ops[0]));
+			st->enq_full++;
+		}
+		st->n -= n;
+	}
+	return total;
+}
+
+static unsigned int
+dequeue_all(struct vcd_worker *w)
+{
+	struct rte_crypto_op *ops[VCD_DEQ_BURST];
+	unsigned int b, total = 0;
+	uint16_t i, n;
+
+	for (b = 0; b < vcd_backend_count(); b++) {
+		struct vcd_stage *st = &w->stage[b];
+
+		if (st->inflight == 0)
+			continue;
+		n = rte_cryptodev_dequeue_burst(vcd_backend_get(b)->dev_id, (uint16_t)w->id, ops,
+			VCD_DEQ_BURST);
+		st->inflight -= n;
+		total += n;
+		for (i = 0; i < n; i++) {
+			if (i + 1 < n)
+				rte_prefetch0(op_req(ops[i + 1]));
+			complete_op(w, ops[i]);
+		}
+	}
+	return total;
+}
+
+/* Act on a control request for @vm (see vm.h). */
+static void
+sync_state(struct vcd_vm *vm)
+{
+	uint32_t want = __atomic_load_n(&vm->want, __ATOMIC_ACQUIRE);
+
+	if (want == VCD_VM_RUNNING) {
+		vcd_vring_suppress_kicks(&vm->vr);
+		__atomic_store_n(&vm->have, want, __ATOMIC_RELEASE);
+	} else if (vm->inflight == 0) {
+		/* Drained: every chain taken has its used entry; make them visible. */
+		vm->stats.notifications += (uint64_t)vcd_vring_flush(&vm->vr);
+		__atomic_store_n(&vm->have, want, __ATOMIC_RELEASE);
+	}
+}
+
+static unsigned int
+poll_once(struct vcd_worker *w)
+{
+	unsigned int i, work = 0;
+
+	for (i = 0; i < w->nb_vms; i++) {
+		struct vcd_vm *vm = w->vms[i];
+
+		if (unlikely(__atomic_load_n(&vm->want, __ATOMIC_RELAXED) != vm->have))
+			sync_state(vm);
+		if (vm->have == VCD_VM_RUNNING &&
+			__atomic_load_n(&vm->want, __ATOMIC_RELAXED) == VCD_VM_RUNNING)
+			work += poll_vm(w, vm);
+	}
+	work += enqueue_all(w);
+	work += dequeue_all(w);
+	for (i = 0; i < w->nb_vms; i++) {
+		struct vcd_vm *vm = w->vms[i];
+
+		if (vm->vr.pending_used != 0)
+			vm->stats.notifications += (uint64_t)vcd_vring_flush(&vm->vr);
+	}
+	return work;
+}
+
+int
+vcd_worker_main(void *arg)
+{
+	struct vcd_worker *w = arg;
+	uint64_t t0 = rte_rdtsc();
+
+	VCD_LOG(INFO, "worker %u running on lcore %u with %u VM(s)", w->id, rte_lcore_id(),
+		w->nb_vms);
+	__atomic_store_n(&w->running, true, __ATOMIC_RELEASE);
+	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
+		unsigned int work = poll_once(w);
+		uint64_t t1 = rte_rdtsc();
+
+		w->stats.polls++;
+		if (work != 0) {
+			w->stats.busy_polls++;
+			w->stats.busy_cycles += t1 - t0;
+		} else {
+			w->stats.idle_cycles += t1 - t0;
+		}
+		t0 = t1;
+		__atomic_store_n(&w->epoch, w->epoch + 1, __ATOMIC_RELEASE);
+	}
+	/* VMs were stopped (drained) by the control thread before stop was set. */
+	__atomic_store_n(&w->running, false, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+vcd_worker_quiesce(struct vcd_worker *w)
+{
+	uint64_t e0 = __atomic_load_n(&w->epoch, __ATOMIC_ACQUIRE);
+	unsigned int i;
+
+	if (!__atomic_load_n(&w->running, __ATOMIC_ACQUIRE))
+		return 0;
+	/* Two epochs: the poll running at e0 may have started before our call. */
+	for (i = 0; i < 100000; i++) {
+		if (__atomic_load_n(&w->epoch, __ATOMIC_ACQUIRE) - e0 >= 2)
+			return 0;
+		usleep(50);
+	}
+	return -ETIMEDOUT;
+}
+
+int
+vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint16_t burst,
+	uint32_t nb_ops, uint32_t nb_mbufs)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	int socket = (int)rte_lcore_to_socket_id(lcore);
+
+	memset(w, 0, sizeof(*w));
+	w->id = id;
+	w->lcore = lcore;
+	w->burst = burst;
+	snprintf(name, sizeof(name), "vcd_ops_%u", id);
+	w->op_pool = rte_crypto_op_pool_create(name, RTE_CRYPTO_OP_TYPE_SYMMETRIC, nb_ops, 0,
+		sizeof(struct vcd_req), socket);
+	snprintf(name, sizeof(name), "vcd_mbufs_%u", id);
+	w->mbuf_pool = rte_pktmbuf_pool_create(name, nb_mbufs, 0, 0, 0, socket);
+	w->op_free = rte_malloc_socket(NULL, nb_ops * sizeof(void *), 0, socket);
+	w->mb_free = rte_malloc_socket(NULL, nb_mbufs * sizeof(void *), 0, socket);
+	if (w->op_pool == NULL || w->mbuf_pool == NULL || w->op_free == NULL ||
+		w->mb_free == NULL)
+		return -ENOMEM;
+	if (rte_crypto_op_bulk_alloc(w->op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, w->op_free,
+		    (uint16_t)nb_ops) != nb_ops)
+		return -ENOMEM;
+	if (rte_pktmbuf_alloc_bulk(w->mbuf_pool, w->mb_free, nb_mbufs) != 0)
+		return -ENOMEM;
+	w->nb_ops = w->nb_op_free = nb_ops;
+	w->nb_mbufs = w->nb_mb_free = nb_mbufs;
+	return 0;
+}
+
+void
+vcd_worker_fini(struct vcd_worker *w)
+{
+	/*
+	 * The mbufs' buf_addr may still point into guest memory: never hand them
+	 * back to the pool one by one; the pools are freed whole.
+	 */
+	rte_free(w->op_free);
+	rte_free(w->mb_free);
+	rte_mempool_free(w->op_pool);
+	rte_mempool_free(w->mbuf_pool);
+	memset(w, 0, sizeof(*w));
+}
