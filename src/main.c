@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <unistd.h>
 
 #include <rte_eal.h>
@@ -172,10 +173,33 @@ serve(const struct vcd_config *cfg)
 	return rc;
 }
 
+/*
+ * EAL leaves its runtime directory (and the telemetry sockets in it) behind.
+ * With no shared config nobody else can be using our prefix's directory, so
+ * remove what EAL put there.
+ */
+static void
+remove_runtime_dir(const char *dir)
+{
+	static const char *const files[] = {"dpdk_telemetry.v2", "dpdk_telemetry.v2.lock",
+		"mp_socket", "config"};
+	char path[PATH_MAX];
+	unsigned int i;
+
+	if (dir[0] == '\0')
+		return;
+	for (i = 0; i < RTE_DIM(files); i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		unlink(path);
+	}
+	rmdir(dir);
+}
+
 int
 main(int argc, char **argv)
 {
 	static struct vcd_config cfg;
+	static char runtime_dir[PATH_MAX];
 	struct vcd_cli cli;
 	char err[512];
 	int rc;
@@ -205,7 +229,9 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	if (start_eal(&cfg, &cli, argv[0]) != 0)
 		return 1;
+	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
 	rc = serve(&cfg);
 	rte_eal_cleanup();
+	remove_runtime_dir(runtime_dir);
 	return rc == 0 ? 0 : 1;
 }
