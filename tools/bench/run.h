@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/* vcryptd-bench's modes (verify, throughput, malformed), driven by main.c's options. */
+#ifndef VCDB_RUN_H
+#define VCDB_RUN_H
+
+#include "vcdbench.h"
+
+#define BENCH_MAX_ALGOS 32
+#define BENCH_MAX_SIZES 32
+
+enum bench_order {
+	ORDER_AUTO = 0, /* cipher-then-hash to encrypt, hash-then-cipher to decrypt */
+	ORDER_CIPHER_HASH,
+	ORDER_HASH_CIPHER,
+};
+
+struct bench_cfg {
+	const char *socket;
+	struct vcdb_opts vo;
+	enum vcdb_style style;
+	struct vcdb_algo algos[BENCH_MAX_ALGOS];
+	unsigned int nr_algos;
+	uint32_t sizes[BENCH_MAX_SIZES];
+	unsigned int nr_sizes;
+	uint64_t ops; /* 0: mode default */
+	unsigned int burst;
+	uint64_t seed;
+	unsigned int timeout_ms;
+	uint32_t dst_extra;
+	enum bench_order order;
+	bool verify, malformed, json, in_place, cross_region;
+};
+
+/* Each returns 0 when everything passed, 1 on failures, -errno when it could not run. */
+int run_verify(struct vcdb *db, const struct bench_cfg *cfg);
+int run_throughput(struct vcdb *db, const struct bench_cfg *cfg);
+int run_malformed(struct vcdb *db, const struct bench_cfg *cfg);
+
+#endif /* VCDB_RUN_H */
