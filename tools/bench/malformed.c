@@ -84,6 +84,7 @@ base_fill(struct mal_ctx *c, uint64_t sid)
 	p->dst_data_len = DATA_LEN;
 	memcpy(meta + VCDB_META_IV, mal_iv, 16);
 	memset(vcdb_gpa_va(db, s->src_gpa), 0x33, DATA_LEN);
+	memset(vcdb_gpa_va(db, s->dst_gpa), VCDB_STATUS_UNSET, DATA_LEN);
 	s->status_gpa = s->meta_gpa + VCDB_META_STATUS;
 	*(uint8_t *)vcdb_gpa_va(db, s->status_gpa) = VCDB_STATUS_UNSET;
 	s->digest_gpa = s->meta_gpa + VCDB_META_DIGEST;
@@ -450,7 +451,7 @@ static const struct mal_case cases[] = {
 	{"zero-length-status", NS, NO_ALT, m_zero_status, NULL},
 	{"zero-length-pieces", VIRTIO_CRYPTO_OK, BAD, m_zero_pieces, NULL},
 	{"zero-length-data", BAD, VIRTIO_CRYPTO_OK, m_zero_data, NULL},
-	{"read-only-status", NS, NO_ALT, m_ro_status, NULL},
+	{"read-only-status", NS, BAD, m_ro_status, NULL},
 	{"no-writable-descriptor", NS, NO_ALT, m_no_writable, NULL},
 	{"unknown-session", VIRTIO_CRYPTO_INVSESS, NO_ALT, m_bad_session, NULL},
 	{"unknown-opcode", VIRTIO_CRYPTO_NOTSUPP, BAD, m_bad_opcode, NULL},
@@ -531,12 +532,37 @@ data_send(struct mal_ctx *c)
 	return vq_add_raw(c->db, c->tag, &c->ring, 1, 0);
 }
 
-static int
-classify(const struct vcdb_cpl *c)
+/* GPA of the last byte of the last non-empty writable segment (0 if none). */
+static uint64_t
+last_writable_byte(const struct mal_ctx *c)
 {
-	if (c->status >= 0)
-		return c->status;
-	return c->used_len == 0 ? VCDB_EXPECT_NO_STATUS : GOT_LEN_NO_STATUS;
+	unsigned int i;
+
+	for (i = c->n; i-- > 0;)
+		if ((c->sg[i].flags & VRING_DESC_F_WRITE) && c->sg[i].len > 0)
+			return c->sg[i].gpa + c->sg[i].len - 1;
+	return 0;
+}
+
+/*
+ * What the backend answered.  A backend may put the status in the last byte of the
+ * last writable descriptor even when that is not our status descriptor (read-only
+ * status): accept an error status found there.
+ */
+static int
+classify(const struct mal_ctx *c, const struct vcdb_cpl *cpl)
+{
+	uint64_t lw = last_writable_byte(c);
+	uint8_t b;
+
+	if (cpl->status >= 0)
+		return cpl->status;
+	if (lw != 0 && lw != c->s->status_gpa && lw < c->db->mem.size) {
+		b = *(volatile uint8_t *)vcdb_gpa_va(c->db, lw);
+		if (b > VIRTIO_CRYPTO_OK && b <= VIRTIO_CRYPTO_INVSESS)
+			return b;
+	}
+	return cpl->used_len == 0 ? VCDB_EXPECT_NO_STATUS : GOT_LEN_NO_STATUS;
 }
 
 static int
@@ -562,7 +588,7 @@ run_data(struct vcdb *db, const struct mal_case *mc, struct vcdb_malformed_resul
 	}
 	db->st.submitted++;
 	rc = vcdb_wait(db, &cpl, 1, WAIT_MS);
-	res->got = rc == -ETIMEDOUT ? GOT_TIMEOUT : rc < 0 ? GOT_TRANSPORT : classify(&cpl);
+	res->got = rc == -ETIMEDOUT ? GOT_TIMEOUT : rc < 0 ? GOT_TRANSPORT : classify(&c, &cpl);
 	res->used_len = rc > 0 ? cpl.used_len : 0;
 	return 0;
 }

@@ -99,7 +99,7 @@ static void
 place_buffers(struct vcdb *db, struct vcdb_slot *s, const struct vcdb_req *r, uint64_t *src,
 	uint64_t *dst)
 {
-	uint64_t b0, half = (r->len / 2) & ~15ull;
+	uint64_t b0, half = (r->len / 2) & ~7ull;
 
 	*src = s->src_gpa;
 	*dst = s->dst_gpa;

@@ -26,8 +26,8 @@ struct vjob {
 };
 
 struct vstats {
-	uint64_t ok, bad_data, bad_digest, bad_status, bad_tail;
-	bool stuck;
+	uint64_t ok, bad_data, bad_digest, bad_status, bad_tail, bad_session;
+	int stuck; /* 0, -ETIMEDOUT (no answer) or -EPROTO (bogus used entry) */
 };
 
 struct vctx {
@@ -154,7 +154,7 @@ batch_collect(struct vctx *x, unsigned int n, uint32_t size)
 	while (got < n) {
 		rc = vcdb_wait(x->db, cpl, n - got, x->cfg->timeout_ms);
 		if (rc < 0) {
-			x->st.stuck = true;
+			x->st.stuck = rc;
 			return rc;
 		}
 		for (i = 0; i < rc; i++)
@@ -164,30 +164,52 @@ batch_collect(struct vctx *x, unsigned int n, uint32_t size)
 	return 0;
 }
 
-/* @n jobs alternating encrypt and decrypt, submitted together, checked as they return. */
+/* Job @i of a batch: expected result from OpenSSL, then staged (may be -EAGAIN). */
+static int
+job_submit(struct vctx *x, unsigned int i, uint32_t size, bool enc)
+{
+	struct vjob *j = &x->jobs[i];
+	struct vcdb_req r;
+
+	req_template(x, &r, size, enc);
+	r.iv = j->iv;
+	r.src = j->in;
+	r.user = i;
+	r.cross_region = x->cfg->cross_region && i == 0;
+	return vcdb_submit(x->db, &r);
+}
+
+/*
+ * @n jobs alternating encrypt and decrypt, submitted together, checked as they return.
+ * When the ring is full (direct chains use many descriptors), reap one and go on.
+ */
 static int
 batch_run(struct vctx *x, unsigned int n, uint32_t size, uint64_t seq)
 {
-	struct vcdb_req r;
-	unsigned int i;
-	int tag;
+	unsigned int i, reaped = 0;
+	int rc;
 
 	for (i = 0; i < n; i++) {
-		struct vjob *j = &x->jobs[i];
 		bool enc = ((seq + i) & 1) == 0;
 
-		if (job_prepare(x, j, size, enc) < 0)
+		if (x->sid[enc ? 0 : 1] < 0) /* that direction's session was refused */
+			enc = !enc;
+		if (job_prepare(x, &x->jobs[i], size, enc) < 0)
 			return -EIO;
-		req_template(x, &r, size, enc);
-		r.iv = j->iv;
-		r.src = j->in;
-		r.user = i;
-		r.cross_region = x->cfg->cross_region && i == 0;
-		tag = vcdb_submit(x->db, &r);
-		if (tag < 0)
-			return tag;
+		while ((rc = job_submit(x, i, size, enc)) == -EAGAIN && reaped < i) {
+			rc = batch_collect(x, 1, size);
+			if (rc < 0)
+				return rc;
+			reaped++;
+		}
+		if (rc < 0) {
+			fprintf(stderr, "%s/%u: submit failed: %s\n", x->a->name, size,
+				strerror(-rc));
+			x->st.stuck = rc;
+			return rc;
+		}
 	}
-	return batch_collect(x, n, size);
+	return batch_collect(x, n - reaped, size);
 }
 
 static unsigned int
@@ -232,10 +254,9 @@ verify_algo(struct vctx *x, const struct vcdb_algo *a)
 	rng_fill(&x->rng, x->akey, sizeof(x->akey));
 	x->sid[0] = session_open(x->db, a, x->cfg, true, x->ckey, x->akey);
 	x->sid[1] = session_open(x->db, a, x->cfg, false, x->ckey, x->akey);
-	if (x->sid[0] < 0 || x->sid[1] < 0) {
-		x->st.bad_status++;
-		rc = x->sid[0] < 0 ? (int)x->sid[0] : (int)x->sid[1];
-	}
+	x->st.bad_session = (x->sid[0] < 0) + (x->sid[1] < 0);
+	if (x->sid[0] < 0 && x->sid[1] < 0)
+		rc = (int)x->sid[0];
 	for (i = 0; i < x->cfg->nr_sizes && rc == 0; i++)
 		if (size_fits(a, x->cfg->sizes[i]))
 			rc = verify_size(x, x->cfg->sizes[i]);
@@ -246,18 +267,28 @@ verify_algo(struct vctx *x, const struct vcdb_algo *a)
 	return rc;
 }
 
+static const char *
+verdict(const struct vstats *s, uint64_t bad)
+{
+	if (s->stuck == -ETIMEDOUT)
+		return "FAIL (no answer)";
+	if (s->stuck == -EPROTO)
+		return "FAIL (bad used entry)";
+	if (s->stuck)
+		return "FAIL (not sent)";
+	return bad || s->ok == 0 ? "FAIL" : "PASS";
+}
+
 static bool
 verify_print(const struct vctx *x, const char *name)
 {
 	const struct vstats *s = &x->st;
-	uint64_t bad = s->bad_data + s->bad_digest + s->bad_status + s->bad_tail;
+	uint64_t bad = s->bad_data + s->bad_digest + s->bad_status + s->bad_tail + s->bad_session;
 
 	printf("%-26s ok %6" PRIu64 "  data %3" PRIu64 "  digest %3" PRIu64 "  status %3" PRIu64
-	       "  tail %3" PRIu64 "  %s\n",
-		name, s->ok, s->bad_data, s->bad_digest, s->bad_status, s->bad_tail,
-		s->stuck                    ? "STUCK"
-			: bad || s->ok == 0 ? "FAIL"
-					    : "PASS");
+	       "  tail %3" PRIu64 "  sessions-refused %" PRIu64 "  %s\n",
+		name, s->ok, s->bad_data, s->bad_digest, s->bad_status, s->bad_tail, s->bad_session,
+		verdict(s, bad));
 	return bad == 0 && s->ok > 0 && !s->stuck;
 }
 
@@ -304,13 +335,15 @@ run_verify(struct vcdb *db, const struct bench_cfg *cfg)
 	x->db = db;
 	x->cfg = cfg;
 	x->rng = cfg->seed;
-	for (i = 0; i < cfg->nr_algos && rc != -ETIMEDOUT; i++) {
+	for (i = 0; i < cfg->nr_algos && rc != -ETIMEDOUT && rc != -EPROTO; i++) {
 		memset(&x->st, 0, sizeof(x->st));
 		rc = verify_algo(x, &cfg->algos[i]);
 		failed += !verify_print(x, cfg->algos[i].name);
 	}
-	if (rc == -ETIMEDOUT)
-		fprintf(stderr, "verify: the backend stopped answering; giving up\n");
+	if (rc == -ETIMEDOUT || rc == -EPROTO)
+		fprintf(stderr, "verify: %s; giving up\n",
+			rc == -EPROTO ? "the backend wrote a bogus used entry"
+				      : "the backend stopped answering");
 	printf("verify: %u of %u algorithms failed\n", failed, cfg->nr_algos);
 	vctx_free(x);
 	return failed ? 1 : 0;

@@ -3,6 +3,7 @@
  */
 /* The public API of libvcdbench: connection life cycle, sessions, submit and poll. */
 #include <errno.h>
+#include <sched.h>
 #include <linux/virtio_crypto.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,6 +50,38 @@ db_free(struct vcdb *db)
 	free(db);
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * Connect and negotiate.  A backend still tearing down our previous connection may
+ * accept the new one and drop it at once: retry that too, within the connect timeout.
+ */
+static int
+db_connect(struct vcdb *db, const char *path)
+{
+	uint64_t deadline = now_ms() + db->o.connect_timeout_ms;
+	struct timespec pause = {.tv_nsec = 100 * 1000000L};
+	int rc;
+
+	for (;;) {
+		rc = vhu_connect(db, path);
+		if (rc == 0)
+			rc = vhu_handshake(db);
+		if (rc != -ECONNRESET || now_ms() >= deadline)
+			return rc;
+		close(db->sock);
+		db->sock = -1;
+		nanosleep(&pause, NULL);
+	}
+}
+
 static int
 db_start(struct vcdb *db, const char *path)
 {
@@ -62,9 +95,7 @@ db_start(struct vcdb *db, const char *path)
 	db->segs = calloc(db->segs_max, sizeof(*db->segs));
 	if (db->segs == NULL)
 		return -ENOMEM;
-	rc = vhu_connect(db, path);
-	if (rc == 0)
-		rc = vhu_handshake(db);
+	rc = db_connect(db, path);
 	if (rc < 0)
 		return rc;
 	vq_setup_ring(db);
@@ -219,15 +250,6 @@ cpu_relax(void)
 #endif
 }
 
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
 int
 vcdb_wait(struct vcdb *db, struct vcdb_cpl *cpl, unsigned int max, unsigned int timeout_ms)
 {
@@ -239,9 +261,13 @@ vcdb_wait(struct vcdb *db, struct vcdb_cpl *cpl, unsigned int max, unsigned int 
 		n = vcdb_poll(db, cpl, max);
 		if (n != 0)
 			return n;
-		if ((++spins & 1023) == 0 && now_ms() > deadline)
+		if ((++spins & 1023) != 0) {
+			cpu_relax();
+			continue;
+		}
+		if (now_ms() > deadline)
 			return -ETIMEDOUT;
-		cpu_relax();
+		sched_yield(); /* the backend may share this CPU */
 	}
 }
 
