@@ -29,7 +29,6 @@
 #include "vcryptd/worker.h"
 
 #define VCD_QP_DEPTH   2048
-#define VCD_OPS_PER_WK 4096
 #define EAL_ARGV_MAX   128
 
 static volatile sig_atomic_t quit_signal;
@@ -91,7 +90,7 @@ start_workers(const struct vcd_config *cfg)
 	nb_workers = 0;
 	RTE_LCORE_FOREACH_WORKER(lcore) {
 		struct vcd_worker *w = &workers[nb_workers];
-		int rc = vcd_worker_init(w, nb_workers, lcore, (uint16_t)cfg->burst, VCD_OPS_PER_WK,
+		int rc = vcd_worker_init(w, nb_workers, lcore, (uint16_t)cfg->burst, VCD_OPS_PER_WORKER,
 			mbufs);
 
 		if (rc != 0) {
@@ -183,7 +182,7 @@ remove_runtime_dir(const char *dir)
 {
 	static const char *const files[] = {"dpdk_telemetry.v2", "dpdk_telemetry.v2.lock",
 		"mp_socket", "config"};
-	char path[PATH_MAX];
+	char path[PATH_MAX + 32];
 	unsigned int i;
 
 	if (dir[0] == '\0')

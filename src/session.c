@@ -140,6 +140,33 @@ build_xforms(const struct vcd_sess_params *p, struct rte_crypto_sym_xform x[2],
 	return 0;
 }
 
+/* Both halves of a chain on backend @i, for the synchronous path. */
+static bool
+create_halves(struct vcd_session *s, unsigned int i, struct rte_crypto_sym_xform *head)
+{
+	struct vcd_backend *b = vcd_backend_get(i);
+	struct rte_crypto_sym_xform c, a;
+
+	if (head->next == NULL || !(b->features & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO))
+		return false;
+	c = head->type == RTE_CRYPTO_SYM_XFORM_CIPHER ? *head : *head->next;
+	a = head->type == RTE_CRYPTO_SYM_XFORM_AUTH ? *head : *head->next;
+	c.next = NULL;
+	a.next = NULL;
+	if (!vcd_backend_supports(b, &c) || !vcd_backend_supports(b, &a))
+		return false;
+	s->cs_cipher[i] = rte_cryptodev_sym_session_create(b->dev_id, &c, b->sess_pool);
+	s->cs_auth[i] = rte_cryptodev_sym_session_create(b->dev_id, &a, b->sess_pool);
+	if (s->cs_cipher[i] != NULL && s->cs_auth[i] != NULL)
+		return true;
+	if (s->cs_cipher[i] != NULL)
+		rte_cryptodev_sym_session_free(b->dev_id, s->cs_cipher[i]);
+	if (s->cs_auth[i] != NULL)
+		rte_cryptodev_sym_session_free(b->dev_id, s->cs_auth[i]);
+	s->cs_cipher[i] = s->cs_auth[i] = NULL;
+	return false;
+}
+
 static int
 create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
 {
@@ -148,17 +175,45 @@ create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
 	s->backend = UINT8_MAX;
 	for (i = 0; i < vcd_backend_count(); i++) {
 		struct vcd_backend *b = vcd_backend_get(i);
+		bool halves = create_halves(s, i, head);
 
-		if (!vcd_backend_supports(b, head))
-			continue;
-		s->cs[i] = rte_cryptodev_sym_session_create(b->dev_id, head, b->sess_pool);
-		if (s->cs[i] == NULL)
+		/* The capability tables do not say which chains a PMD runs: ask it. */
+		if (vcd_backend_supports(b, head))
+			s->cs[i] = rte_cryptodev_sym_session_create(b->dev_id, head, b->sess_pool);
+		if (s->cs[i] == NULL && !halves)
 			continue;
 		if (s->backend == UINT8_MAX)
 			s->backend = (uint8_t)i;
 		n++;
 	}
 	return n > 0 ? 0 : -ENOTSUP;
+}
+
+static void
+set_mode(struct vcd_session *s, const struct rte_crypto_sym_xform *c)
+{
+	switch (c->cipher.algo) {
+	case RTE_CRYPTO_CIPHER_AES_ECB:
+		s->mode = VCD_MODE_ECB;
+		break;
+	case RTE_CRYPTO_CIPHER_AES_CBC:
+	case RTE_CRYPTO_CIPHER_DES_CBC:
+	case RTE_CRYPTO_CIPHER_3DES_CBC:
+		s->mode = VCD_MODE_CBC;
+		break;
+	case RTE_CRYPTO_CIPHER_AES_CTR:
+	case RTE_CRYPTO_CIPHER_3DES_CTR:
+		s->mode = VCD_MODE_CTR;
+		break;
+	default:
+		s->mode = VCD_MODE_WHOLE;
+	}
+	s->block = c->cipher.algo == RTE_CRYPTO_CIPHER_DES_CBC ||
+				   c->cipher.algo == RTE_CRYPTO_CIPHER_3DES_CBC ||
+				   c->cipher.algo == RTE_CRYPTO_CIPHER_3DES_CTR
+			   ? 8
+			   : 16;
+	s->encrypt = c->cipher.op == RTE_CRYPTO_CIPHER_OP_ENCRYPT;
 }
 
 int
@@ -236,8 +291,8 @@ vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint6
 	}
 	s->op_type = p->op_type;
 	s->chain_order = p->chain_order;
-	s->iv_len = head->type == RTE_CRYPTO_SYM_XFORM_CIPHER ? head->cipher.iv.length
-							      : head->next->cipher.iv.length;
+	set_mode(s, &x[0]);
+	s->iv_len = x[0].cipher.iv.length;
 	s->digest_len = p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? 0 : (uint16_t)p->digest_len;
 	s->id = ((uint64_t)++t->gen[slot] << 32) | slot;
 	*id = s->id;
@@ -266,6 +321,10 @@ vcd_sess_destroy(struct vcd_session *s)
 	for (i = 0; i < vcd_backend_count(); i++) {
 		if (s->cs[i] != NULL)
 			rte_cryptodev_sym_session_free(vcd_backend_get(i)->dev_id, s->cs[i]);
+		if (s->cs_cipher[i] != NULL)
+			rte_cryptodev_sym_session_free(vcd_backend_get(i)->dev_id, s->cs_cipher[i]);
+		if (s->cs_auth[i] != NULL)
+			rte_cryptodev_sym_session_free(vcd_backend_get(i)->dev_id, s->cs_auth[i]);
 	}
 	free(s);
 }

@@ -274,6 +274,194 @@ release_op(struct vcd_worker *w, struct rte_crypto_op *op)
 	w->op_free[w->nb_op_free++] = op;
 }
 
+/*
+ * Synchronous path (rte_cryptodev_sym_cpu_crypto_process): requests too large
+ * for mbufs, and chains the backend runs only as two sessions.  The work is
+ * done in place in one linear buffer: the guest's destination when it is one
+ * host-contiguous piece (the source is copied there first unless it already
+ * is the same memory), else the worker's bounce buffer, scattered to the
+ * destination afterwards.
+ */
+static bool
+cpu_run(uint8_t dev_id, void *sess, uint8_t *buf, uint32_t len, uint32_t c_head,
+	uint32_t c_len, uint32_t a_head, uint32_t a_len, uint8_t *iv, uint8_t *digest)
+{
+	struct rte_crypto_vec data = {.base = buf, .len = len};
+	struct rte_crypto_sgl sgl = {.vec = &data, .num = 1};
+	struct rte_crypto_va_iova_ptr iv_ptr = {.va = iv}, dig = {.va = digest}, aad = {0};
+	int32_t status = -1;
+	struct rte_crypto_sym_vec vec = {
+		.num = 1, .src_sgl = &sgl, .iv = &iv_ptr, .digest = &dig, .aad = &aad,
+		.status = &status};
+	union rte_crypto_sym_ofs ofs = {.raw = 0};
+
+	/* The offsets API has 16-bit heads and tails; an unused half stays 0. */
+	if (c_len != 0) {
+		if (c_head > UINT16_MAX || len - c_head - c_len > UINT16_MAX)
+			return false;
+		ofs.ofs.cipher.head = (uint16_t)c_head;
+		ofs.ofs.cipher.tail = (uint16_t)(len - c_head - c_len);
+	}
+	if (a_len != 0) {
+		if (a_head > UINT16_MAX || len - a_head - a_len > UINT16_MAX)
+			return false;
+		ofs.ofs.auth.head = (uint16_t)a_head;
+		ofs.ofs.auth.tail = (uint16_t)(len - a_head - a_len);
+	}
+	return rte_cryptodev_sym_cpu_crypto_process(dev_id, sess, ofs, &vec) == 1 && status == 0;
+}
+
+/* Host pointer to [off, off+len) if one segment holds all of it, else NULL. */
+static uint8_t *
+seg_ptr(const struct vcd_seg *s, uint16_t n, uint32_t off, uint32_t len)
+{
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		if (off < s[i].len)
+			return s[i].len - off >= len ? s[i].va + off : NULL;
+		off -= s[i].len;
+	}
+	return NULL;
+}
+
+/* Scatter @len bytes of @src over the start of the writable segments. */
+static void
+seg_scatter(const struct vcd_seg *s, uint16_t n, const uint8_t *src, uint32_t len)
+{
+	uint16_t i;
+
+	for (i = 0; i < n && len > 0; i++) {
+		uint32_t take = RTE_MIN(s[i].len, len);
+
+		memcpy(s[i].va, src, take);
+		src += take;
+		len -= take;
+	}
+}
+
+/* Add @n to the big-endian counter block @ctr of @len bytes. */
+static void
+ctr_add(uint8_t *ctr, uint16_t len, uint32_t n)
+{
+	uint32_t carry = n;
+	int i;
+
+	for (i = len - 1; i >= 0 && carry != 0; i--) {
+		carry += ctr[i];
+		ctr[i] = (uint8_t)carry;
+		carry >>= 8;
+	}
+}
+
+/*
+ * Cipher @len bytes of @buf in place in pieces of at most VCD_SYNC_CHUNK:
+ * the multi-buffer library keeps lane lengths in 16 bits (AES-CBC and 3DES
+ * encryption of 64 KiB or more come out wrong in one job).  Each piece gets
+ * the IV the whole message would have at that point.
+ */
+static bool
+cipher_chunks(uint8_t dev_id, void *sess, const struct vcd_session *s, uint8_t *buf,
+	uint32_t len, const uint8_t *iv0)
+{
+	uint8_t iv[16], next_iv[16], unused[64];
+	uint32_t off, n;
+
+	memcpy(iv, iv0, s->iv_len);
+	if (s->mode == VCD_MODE_WHOLE)
+		return cpu_run(dev_id, sess, buf, len, 0, len, 0, 0, iv, unused);
+	for (off = 0; off < len; off += n) {
+		n = RTE_MIN(len - off, (uint32_t)VCD_SYNC_CHUNK);
+		if (s->mode == VCD_MODE_CBC && !s->encrypt && n >= s->block)
+			memcpy(next_iv, buf + off + n - s->block, s->block); /* before it is overwritten */
+		if (!cpu_run(dev_id, sess, buf + off, n, 0, n, 0, 0, iv, unused))
+			return false;
+		if (s->mode == VCD_MODE_CBC && n >= s->block)
+			memcpy(iv, s->encrypt ? buf + off + n - s->block : next_iv, s->block);
+		else if (s->mode == VCD_MODE_CTR)
+			ctr_add(iv, s->iv_len, n / s->block);
+	}
+	return true;
+}
+
+static bool
+run_halves(uint8_t dev_id, const struct vcd_session *s, const struct req_layout *l, uint8_t *buf,
+	const uint8_t *iv, uint8_t *digest)
+{
+	void *c = s->cs_cipher[s->backend], *a = s->cs_auth[s->backend];
+	uint8_t *hbuf = buf + l->hash_off, *cbuf = buf + l->cipher_off;
+	uint8_t unused_iv[16];
+
+	if (s->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER)
+		return cpu_run(dev_id, a, hbuf, l->hash_len, 0, 0, 0, l->hash_len, unused_iv,
+			       digest) &&
+		       cipher_chunks(dev_id, c, s, cbuf, l->cipher_len, iv);
+	return cipher_chunks(dev_id, c, s, cbuf, l->cipher_len, iv) &&
+	       cpu_run(dev_id, a, hbuf, l->hash_len, 0, 0, 0, l->hash_len, unused_iv, digest);
+}
+
+static uint8_t
+run_sync(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout *l,
+	const struct vcd_session *s, uint8_t *iv, uint8_t *digest)
+{
+	uint8_t dev_id = vcd_backend_get(s->backend)->dev_id;
+	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
+	uint8_t *buf = seg_ptr(c->wr, c->nb_wr, 0, l->src_len);
+	bool direct = buf != NULL;
+	bool ok;
+
+	if (!direct)
+		buf = w->bounce;
+	if (!seg_copy(c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), iv, l->iv_len))
+		return VIRTIO_CRYPTO_BADMSG;
+	if (seg_ptr(c->rd, c->nb_rd, src_off, l->src_len) != buf)
+		seg_copy(c->rd, c->nb_rd, src_off, buf, l->src_len);
+	if (s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER)
+		ok = cipher_chunks(dev_id, s->cs[s->backend], s, buf, l->src_len, iv);
+	else
+		ok = run_halves(dev_id, s, l, buf, iv, digest);
+	if (!ok)
+		return VIRTIO_CRYPTO_ERR;
+	if (!direct)
+		seg_scatter(c->wr, c->nb_wr, buf, l->src_len);
+	return VIRTIO_CRYPTO_OK;
+}
+
+/* The synchronous path takes what the queue pair cannot: see run_sync(). */
+static bool
+wants_sync(const struct vcd_session *s, const struct req_layout *l)
+{
+	const struct vcd_backend *b = vcd_backend_get(s->backend);
+
+	if (s->cs[s->backend] == NULL)
+		return true;
+	if (l->src_len <= VCD_ASYNC_MAX_DATA || !(b->features & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO))
+		return false;
+	return s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER || s->cs_auth[s->backend] != NULL;
+}
+
+static void
+handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
+	const struct req_layout *l, const struct vcd_session *s)
+{
+	struct vcd_req r;
+	uint8_t st;
+
+	st = run_sync(w, c, l, s, r.iv, r.digest);
+	if (st == VIRTIO_CRYPTO_OK && l->digest_len != 0) {
+		if (locate_digest(c, l->dst_len, (uint16_t)l->digest_len, &r) != 0) {
+			st = VIRTIO_CRYPTO_BADMSG;
+		} else {
+			memcpy(r.dig_dst[0], r.digest, r.dig_len[0]);
+			if (r.dig_len[1] != 0)
+				memcpy(r.dig_dst[1], r.digest + r.dig_len[0], r.dig_len[1]);
+		}
+	}
+	if (st == VIRTIO_CRYPTO_OK)
+		vm->stats.bytes += l->src_len;
+	finish_now(vm, c, st);
+}
+
 /* One chain off the ring: refuse it with a status, or stage a cryptodev op for it. */
 static void
 handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
@@ -308,6 +496,10 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	st = parse_layout(&h, s, c, &l);
 	if (unlikely(st != VIRTIO_CRYPTO_OK)) {
 		finish_now(vm, c, st);
+		return;
+	}
+	if (unlikely(wants_sync(s, &l))) {
+		handle_sync(w, vm, c, &l, s);
 		return;
 	}
 	op = w->op_free[--w->nb_op_free];
@@ -553,8 +745,9 @@ vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint1
 	w->mbuf_pool = rte_pktmbuf_pool_create(name, nb_mbufs, 0, 0, 0, socket);
 	w->op_free = rte_malloc_socket(NULL, nb_ops * sizeof(void *), 0, socket);
 	w->mb_free = rte_malloc_socket(NULL, nb_mbufs * sizeof(void *), 0, socket);
-	if (w->op_pool == NULL || w->mbuf_pool == NULL || w->op_free == NULL ||
-		w->mb_free == NULL)
+	w->bounce = rte_malloc_socket(NULL, VCD_MAX_REQ_DATA, RTE_CACHE_LINE_SIZE, socket);
+	if (nb_ops > VCD_STAGE_MAX || w->op_pool == NULL || w->mbuf_pool == NULL ||
+		w->op_free == NULL || w->mb_free == NULL || w->bounce == NULL)
 		return -ENOMEM;
 	if (rte_crypto_op_bulk_alloc(w->op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, w->op_free,
 		    (uint16_t)nb_ops) != nb_ops)
@@ -575,6 +768,7 @@ vcd_worker_fini(struct vcd_worker *w)
 	 */
 	rte_free(w->op_free);
 	rte_free(w->mb_free);
+	rte_free(w->bounce);
 	rte_mempool_free(w->op_pool);
 	rte_mempool_free(w->mbuf_pool);
 	memset(w, 0, sizeof(*w));

@@ -22,13 +22,31 @@
 
 struct vcd_session {
 	uint64_t id;
-	void *cs[VCD_MAX_BACKENDS]; /* cryptodev session per backend, NULL where ineligible */
-	uint8_t backend;            /* preferred backend index */
+	/* The session as one cryptodev session, per backend; NULL where it cannot run so. */
+	void *cs[VCD_MAX_BACKENDS];
+	/*
+	 * Chains as two sessions, for worker.c's synchronous path on backends
+	 * with CPU crypto: requests over 64 KiB (run in chunks) and chains the
+	 * PMD refuses as one session (aesni_mb has no decrypt + hash-generate).
+	 */
+	void *cs_cipher[VCD_MAX_BACKENDS];
+	void *cs_auth[VCD_MAX_BACKENDS];
+	uint8_t backend; /* preferred backend index */
+	uint8_t mode;    /* enum vcd_cipher_mode: how a request is cut into chunks */
+	uint8_t encrypt;
+	uint8_t block;   /* cipher block size */
 	uint8_t op_type;            /* VIRTIO_CRYPTO_SYM_OP_* */
 	uint8_t chain_order;
 	uint16_t iv_len;
 	uint16_t digest_len;
 	uint32_t inflight; /* written by the owning worker only */
+};
+
+enum vcd_cipher_mode {
+	VCD_MODE_WHOLE = 0, /* cannot be cut (XTS...): one piece */
+	VCD_MODE_ECB,
+	VCD_MODE_CBC,
+	VCD_MODE_CTR,
 };
 
 struct vcd_sess_table {
