@@ -138,7 +138,11 @@ unsigned int vcdb_in_flight(const struct vcdb *db);
 /* The slot source buffer behind a future submit, for filling without a copy. */
 uint8_t *vcdb_src_buf(struct vcdb *db, uint32_t *cap);
 
-/* Counters: kicks sent, call-eventfd signals received (read now), used entries. */
+/*
+ * Counters.  calls: call-eventfd signals received (read when asked).  With EVENT_IDX the
+ * driver moves used_event to what it has reaped, so a burst that is reaped only once it
+ * has completed should cost the backend exactly one signal.
+ */
 struct vcdb_stats {
 	uint64_t submitted, completed, kicks, calls, used_len_zero;
 };

@@ -146,7 +146,7 @@ recv_full(struct vcdb *db, void *buf, size_t len)
 static int
 recv_reply(struct vcdb *db, uint32_t req, void *payload, uint32_t cap, uint32_t *size)
 {
-	static uint8_t sink[VHU_MAX_PAYLOAD];
+	uint8_t sink[VHU_MAX_PAYLOAD];
 	struct vhu_hdr h;
 	int rc;
 
@@ -364,7 +364,7 @@ vhu_stop_queue(struct vcdb *db)
 int
 vhu_create_session(struct vcdb *db, const void *payload, uint32_t size, int64_t *id)
 {
-	static uint8_t reply[VHU_MAX_PAYLOAD];
+	uint8_t reply[VHU_MAX_PAYLOAD] = {0};
 	uint32_t rsize;
 	int rc;
 
@@ -373,7 +373,6 @@ vhu_create_session(struct vcdb *db, const void *payload, uint32_t size, int64_t 
 	rc = send_msg(db, VHU_CREATE_CRYPTO_SESSION, 0, payload, size, NULL, 0);
 	if (rc < 0)
 		return rc;
-	memset(reply, 0, sizeof(reply));
 	rc = recv_reply(db, VHU_CREATE_CRYPTO_SESSION, reply, sizeof(reply), &rsize);
 	if (rc < 0)
 		return rc;
