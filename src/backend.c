@@ -60,8 +60,7 @@ find_dev(const struct vcd_backend_conf *bc)
 }
 
 static int
-configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth,
-	uint32_t max_sessions)
+configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uint32_t max_sessions)
 {
 	struct rte_cryptodev_info info;
 	struct rte_cryptodev_config dconf = {
@@ -74,8 +73,9 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth,
 
 	rte_cryptodev_info_get(b->dev_id, &info);
 	if (info.max_nb_queue_pairs < nb_workers) {
-		VCD_LOG(ERR, "backend %s: %u workers need %u queue pairs, device has %u "
-			     "(raise max_nb_queue_pairs in devargs)",
+		VCD_LOG(ERR,
+			"backend %s: %u workers need %u queue pairs, device has %u "
+			"(raise max_nb_queue_pairs in devargs)",
 			b->name, nb_workers, nb_workers, info.max_nb_queue_pairs);
 		return -ENOSPC;
 	}
@@ -93,8 +93,8 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth,
 	b->nb_qp = (uint16_t)nb_workers;
 	b->qp_depth = qp_depth;
 	for (q = 0; q < nb_workers; q++) {
-		struct rte_cryptodev_qp_conf qc = {.nb_descriptors = qp_depth,
-			.mp_session = b->sess_pool};
+		struct rte_cryptodev_qp_conf qc = {
+			.nb_descriptors = qp_depth, .mp_session = b->sess_pool};
 
 		if (rte_cryptodev_queue_pair_setup(b->dev_id, q, &qc, dconf.socket_id) != 0)
 			return -EIO;
@@ -115,9 +115,11 @@ vcd_backends_init(const struct vcd_config *cfg, unsigned int nb_workers, uint32_
 		int rc;
 
 		if (id < 0) {
-			VCD_LOG(ERR, "backend %s: no cryptodev for driver %s%s%s (is the PMD "
-				     "installed and the device present?)",
-				bc->name, bc->driver, bc->devargs[0] ? " devargs " : "", bc->devargs);
+			VCD_LOG(ERR,
+				"backend %s: no cryptodev for driver %s%s%s (is the PMD "
+				"installed and the device present?)",
+				bc->name, bc->driver, bc->devargs[0] ? " devargs " : "",
+				bc->devargs);
 			return -ENODEV;
 		}
 		memset(b, 0, sizeof(*b));
@@ -167,10 +169,10 @@ xform_supported(uint8_t dev_id, const struct rte_crypto_sym_xform *x)
 	if (cap == NULL)
 		return false;
 	if (x->type == RTE_CRYPTO_SYM_XFORM_CIPHER)
-		return rte_cryptodev_sym_capability_check_cipher(cap, x->cipher.key.length,
-			       x->cipher.iv.length) == 0;
-	return rte_cryptodev_sym_capability_check_auth(cap, x->auth.key.length,
-		       x->auth.digest_length, x->auth.iv.length) == 0;
+		return rte_cryptodev_sym_capability_check_cipher(
+			       cap, x->cipher.key.length, x->cipher.iv.length) == 0;
+	return rte_cryptodev_sym_capability_check_auth(
+		       cap, x->auth.key.length, x->auth.digest_length, x->auth.iv.length) == 0;
 }
 
 bool

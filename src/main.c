@@ -28,8 +28,8 @@
 #include "vcryptd/vhost_dev.h"
 #include "vcryptd/worker.h"
 
-#define VCD_QP_DEPTH   2048
-#define EAL_ARGV_MAX   128
+#define VCD_QP_DEPTH 2048
+#define EAL_ARGV_MAX 128
 
 static volatile sig_atomic_t quit_signal;
 static struct vcd_worker workers[VCD_MAX_WORKERS];
@@ -48,8 +48,8 @@ start_eal(const struct vcd_config *cfg, const struct vcd_cli *cli, const char *p
 	char *argv[EAL_ARGV_MAX];
 	int argc, i;
 
-	argc = vcd_config_eal_argv(cfg, prog, argv, EAL_ARGV_MAX - cli->eal_argc - 1, storage,
-		sizeof(storage));
+	argc = vcd_config_eal_argv(
+		cfg, prog, argv, EAL_ARGV_MAX - cli->eal_argc - 1, storage, sizeof(storage));
 	if (argc < 0) {
 		fprintf(stderr, "vcryptd: too many EAL arguments (shorten [daemon] eal_args)\n");
 		return -1;
@@ -58,8 +58,9 @@ start_eal(const struct vcd_config *cfg, const struct vcd_cli *cli, const char *p
 		argv[argc++] = cli->eal_argv[i];
 	argv[argc] = NULL;
 	if (rte_eal_init(argc, argv) < 0) {
-		fprintf(stderr, "vcryptd: EAL initialisation failed: %s (check [daemon] lcores, "
-				"hugepages and eal_args)\n",
+		fprintf(stderr,
+			"vcryptd: EAL initialisation failed: %s (check [daemon] lcores, "
+			"hugepages and eal_args)\n",
 			rte_strerror(rte_errno));
 		return -1;
 	}
@@ -75,27 +76,31 @@ start_workers(const struct vcd_config *cfg)
 
 	nb_workers = rte_lcore_count() - 1;
 	if (nb_workers == 0 || nb_workers > VCD_MAX_WORKERS) {
-		VCD_LOG(ERR, "[daemon] lcores = %s gives %u worker(s): need 1..%u besides the main "
-			     "lcore",
+		VCD_LOG(ERR,
+			"[daemon] lcores = %s gives %u worker(s): need 1..%u besides the main "
+			"lcore",
 			cfg->lcores, nb_workers, VCD_MAX_WORKERS);
 		return -EINVAL;
 	}
 	mbufs = cfg->mbuf_pool_size / nb_workers;
 	if (mbufs < 4 * VCD_REQ_MAX_MBUFS) {
-		VCD_LOG(ERR, "[daemon] mbuf_pool_size = %u is too small for %u worker(s): need at "
-			     "least %u",
+		VCD_LOG(ERR,
+			"[daemon] mbuf_pool_size = %u is too small for %u worker(s): need at "
+			"least %u",
 			cfg->mbuf_pool_size, nb_workers, 4 * VCD_REQ_MAX_MBUFS * nb_workers);
 		return -EINVAL;
 	}
 	nb_workers = 0;
-	RTE_LCORE_FOREACH_WORKER(lcore) {
+	RTE_LCORE_FOREACH_WORKER(lcore)
+	{
 		struct vcd_worker *w = &workers[nb_workers];
-		int rc = vcd_worker_init(w, nb_workers, lcore, (uint16_t)cfg->burst, VCD_OPS_PER_WORKER,
-			mbufs);
+		int rc = vcd_worker_init(
+			w, nb_workers, lcore, (uint16_t)cfg->burst, VCD_OPS_PER_WORKER, mbufs);
 
 		if (rc != 0) {
-			VCD_LOG(ERR, "worker %u: cannot allocate its ops and mbufs (raise [daemon] "
-				     "memory_mb)",
+			VCD_LOG(ERR,
+				"worker %u: cannot allocate its ops and mbufs (raise [daemon] "
+				"memory_mb)",
 				nb_workers);
 			return rc;
 		}
@@ -180,8 +185,8 @@ serve(const struct vcd_config *cfg)
 static void
 remove_runtime_dir(const char *dir)
 {
-	static const char *const files[] = {"dpdk_telemetry.v2", "dpdk_telemetry.v2.lock",
-		"mp_socket", "config"};
+	static const char *const files[] = {
+		"dpdk_telemetry.v2", "dpdk_telemetry.v2.lock", "mp_socket", "config"};
 	char path[PATH_MAX + 32];
 	unsigned int i;
 

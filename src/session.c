@@ -70,7 +70,7 @@ cipher_xform(const struct vcd_sess_params *p, struct rte_crypto_sym_xform *x)
 	x->type = RTE_CRYPTO_SYM_XFORM_CIPHER;
 	x->cipher.algo = ciphers[i].algo;
 	x->cipher.op = p->cipher_dir == VIRTIO_CRYPTO_OP_ENCRYPT ? RTE_CRYPTO_CIPHER_OP_ENCRYPT
-								  : RTE_CRYPTO_CIPHER_OP_DECRYPT;
+								 : RTE_CRYPTO_CIPHER_OP_DECRYPT;
 	x->cipher.key.data = p->cipher_key;
 	x->cipher.key.length = (uint16_t)p->cipher_key_len;
 	x->cipher.iv.offset = VCD_IV_OFFSET;
@@ -209,16 +209,18 @@ set_mode(struct vcd_session *s, const struct rte_crypto_sym_xform *c)
 		s->mode = VCD_MODE_WHOLE;
 	}
 	s->block = c->cipher.algo == RTE_CRYPTO_CIPHER_DES_CBC ||
-				   c->cipher.algo == RTE_CRYPTO_CIPHER_3DES_CBC ||
-				   c->cipher.algo == RTE_CRYPTO_CIPHER_3DES_CTR
-			   ? 8
-			   : 16;
+			c->cipher.algo == RTE_CRYPTO_CIPHER_3DES_CBC ||
+			c->cipher.algo == RTE_CRYPTO_CIPHER_3DES_CTR
+		? 8
+		: 16;
 	s->encrypt = c->cipher.op == RTE_CRYPTO_CIPHER_OP_ENCRYPT;
 }
 
 int
-vcd_sess_table_init(struct vcd_sess_table *t, uint32_t max)
+vcd_sess_table_init(struct vcd_sess_table *t, uint32_t max, uint32_t epoch)
 {
+	uint32_t i;
+
 	memset(t, 0, sizeof(*t));
 	t->slots = calloc(max, sizeof(*t->slots));
 	t->gen = calloc(max, sizeof(*t->gen));
@@ -227,6 +229,8 @@ vcd_sess_table_init(struct vcd_sess_table *t, uint32_t max)
 		free(t->gen);
 		return -ENOMEM;
 	}
+	for (i = 0; i < max; i++)
+		t->gen[i] = epoch << 16;
 	t->max = max;
 	return 0;
 }

@@ -19,8 +19,8 @@
 #include "vcryptd/stats.h"
 #include "vcryptd/vhost_dev.h"
 
-static const char *const status_names[] = {"ok", "err", "badmsg", "notsupp", "invsess", "nospc",
-	"key_rejected", "other"};
+static const char *const status_names[] = {
+	"ok", "err", "badmsg", "notsupp", "invsess", "nospc", "key_rejected", "other"};
 
 static struct vcd_worker *stat_workers;
 static unsigned int stat_nb_workers;
@@ -155,7 +155,8 @@ tel_backends(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_string(c, "driver", b->driver);
 		rte_tel_data_add_dict_u64(c, "dev_id", b->dev_id);
-		rte_tel_data_add_dict_string(c, "role", b->role == VCD_BACKEND_ACCEL ? "accel" : "cpu");
+		rte_tel_data_add_dict_string(
+			c, "role", b->role == VCD_BACKEND_ACCEL ? "accel" : "cpu");
 		rte_tel_data_add_dict_u64(c, "queue_pairs", b->nb_qp);
 		rte_tel_data_add_dict_container(d, b->name, c, 0);
 	}
@@ -163,8 +164,8 @@ tel_backends(const char *cmd, const char *params, struct rte_tel_data *d)
 }
 
 void
-vcd_stats_register(const struct vcd_config *cfg, struct vcd_worker *workers,
-	unsigned int nb_workers)
+vcd_stats_register(
+	const struct vcd_config *cfg, struct vcd_worker *workers, unsigned int nb_workers)
 {
 	stat_workers = workers;
 	stat_nb_workers = nb_workers;
@@ -189,13 +190,15 @@ vcd_stats_log_summary(void)
 
 		for (e = 1; e < VCD_CHAIN_ERR_MAX; e++)
 			bad += rd(&vm->stats.chain_err[e]);
-		VCD_LOG(NOTICE, "%s: requests %" PRIu64 " ok %" PRIu64 " err %" PRIu64
-				" badmsg %" PRIu64 " notsupp %" PRIu64 " invsess %" PRIu64
-				" no_status %" PRIu64 " bad_chains %" PRIu64 " bytes %" PRIu64
-				" notifications %" PRIu64 " sessions_created %" PRIu64,
+		VCD_LOG(NOTICE,
+			"%s: requests %" PRIu64 " ok %" PRIu64 " err %" PRIu64 " badmsg %" PRIu64
+			" notsupp %" PRIu64 " invsess %" PRIu64 " no_status %" PRIu64
+			" bad_chains %" PRIu64 " bytes %" PRIu64 " notifications %" PRIu64
+			" sessions_created %" PRIu64,
 			vm->name, rd(&vm->stats.requests), rd(&vm->stats.status[0]),
-			rd(&vm->stats.status[1]), rd(&vm->stats.status[2]), rd(&vm->stats.status[3]),
-			rd(&vm->stats.status[4]), rd(&vm->stats.no_status), bad,
-			rd(&vm->stats.bytes), rd(&vm->stats.notifications), vm->sessions_created);
+			rd(&vm->stats.status[1]), rd(&vm->stats.status[2]),
+			rd(&vm->stats.status[3]), rd(&vm->stats.status[4]),
+			rd(&vm->stats.no_status), bad, rd(&vm->stats.bytes),
+			rd(&vm->stats.notifications), vm->sessions_created);
 	}
 }

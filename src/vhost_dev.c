@@ -307,7 +307,8 @@ new_connection(int vid)
 	pthread_mutex_lock(&vm->ctl_lock);
 	if (vm->connected || vm->stopping) {
 		VCD_LOG(WARNING, "%s: refusing a second connection on %s", vm->name, vm->socket);
-	} else if (vcd_sess_table_init(&vm->sessions, vm->max_sessions) != 0) {
+	} else if (vcd_sess_table_init(
+			   &vm->sessions, vm->max_sessions, (uint32_t)vm->connections + 1) != 0) {
 		VCD_LOG(ERR, "%s: out of memory for the session table", vm->name);
 	} else {
 		vm->vid = vid;

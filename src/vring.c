@@ -167,6 +167,11 @@ walk_table(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *
 			walk_fail(w, VCD_CHAIN_BAD_INDEX);
 			return false;
 		}
+		/*
+		 * Virtio forbids chains longer than the queue, but Linux's
+		 * virtio_ring builds indirect tables longer than the queue
+		 * when a request has many segments: accept up to our own bound.
+		 */
 		if (++count > n || count > VCD_CHAIN_MAX_DESC) {
 			walk_fail(w, VCD_CHAIN_LOOP);
 			return false;
@@ -185,7 +190,8 @@ walk_table(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *
 				walk_fail(w, VCD_CHAIN_BAD_INDIRECT);
 				return false;
 			}
-			itbl = (const void *)(uintptr_t)rte_vhost_va_from_guest_pa(vr->mem, d.addr, &l);
+			itbl = (const void *)(uintptr_t)rte_vhost_va_from_guest_pa(
+				vr->mem, d.addr, &l);
 			if (itbl == NULL || l != d.len) {
 				walk_fail(w, VCD_CHAIN_BAD_INDIRECT);
 				return false;
@@ -266,7 +272,8 @@ vcd_vring_suppress_kicks(struct vcd_vring *vr)
 {
 	if (vr->event_idx) {
 		/* avail_event one behind where we are: the guest never crosses it. */
-		volatile uint16_t *avail_event = (volatile uint16_t *)(void *)&vr->used->ring[vr->size];
+		volatile uint16_t *avail_event =
+			(volatile uint16_t *)(void *)&vr->used->ring[vr->size];
 
 		*avail_event = (uint16_t)(vr->last_avail - 1);
 	} else {

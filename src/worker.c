@@ -148,7 +148,13 @@ recycle_mbufs(struct vcd_worker *w, struct rte_mbuf *m)
 	}
 }
 
-/* Where the hash result goes in the writable part: at most two host pieces. */
+/*
+ * Where the hash result goes in the writable part: right before the status
+ * byte, which is the last writable byte.  A destination longer than
+ * dst_data_len (Linux hands over whole scatterlists) therefore never moves the
+ * digest into the data; with exact lengths this is offset dst_data_len, as the
+ * virtio spec lays it out.  At most two host pieces.
+ */
 static int
 locate_digest(const struct vcd_chain *c, uint32_t off, uint16_t len, struct vcd_req *r)
 {
@@ -247,19 +253,20 @@ fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout
 		recycle_mbufs(w, sym->m_dst); /* same buffer: run in place */
 		sym->m_dst = NULL;
 	} else if ((sym->m_src->nb_segs > 1 || sym->m_dst->nb_segs > 1) &&
-		   !vcd_backend_sgl_ok(vcd_backend_get(s->backend))) {
+		!vcd_backend_sgl_ok(vcd_backend_get(s->backend))) {
 		return VIRTIO_CRYPTO_NOTSUPP;
 	}
 	sym->cipher.data.offset = l->cipher_off;
 	sym->cipher.data.length = l->cipher_len;
 	if (l->digest_len != 0) {
-		if (locate_digest(c, l->dst_len, (uint16_t)l->digest_len, r) != 0)
+		if (locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len, r) !=
+			0)
 			return VIRTIO_CRYPTO_BADMSG;
 		sym->auth.data.offset = l->hash_off;
 		sym->auth.data.length = l->hash_len;
 		sym->auth.digest.data = r->digest;
-		sym->auth.digest.phys_addr = rte_crypto_op_ctophys_offset(op,
-			(uint32_t)((uint8_t *)r->digest - (uint8_t *)op));
+		sym->auth.digest.phys_addr = rte_crypto_op_ctophys_offset(
+			op, (uint32_t)((uint8_t *)r->digest - (uint8_t *)op));
 	}
 	return VIRTIO_CRYPTO_OK;
 }
@@ -283,15 +290,18 @@ release_op(struct vcd_worker *w, struct rte_crypto_op *op)
  * destination afterwards.
  */
 static bool
-cpu_run(uint8_t dev_id, void *sess, uint8_t *buf, uint32_t len, uint32_t c_head,
-	uint32_t c_len, uint32_t a_head, uint32_t a_len, uint8_t *iv, uint8_t *digest)
+cpu_run(uint8_t dev_id, void *sess, uint8_t *buf, uint32_t len, uint32_t c_head, uint32_t c_len,
+	uint32_t a_head, uint32_t a_len, uint8_t *iv, uint8_t *digest)
 {
 	struct rte_crypto_vec data = {.base = buf, .len = len};
 	struct rte_crypto_sgl sgl = {.vec = &data, .num = 1};
 	struct rte_crypto_va_iova_ptr iv_ptr = {.va = iv}, dig = {.va = digest}, aad = {0};
 	int32_t status = -1;
-	struct rte_crypto_sym_vec vec = {
-		.num = 1, .src_sgl = &sgl, .iv = &iv_ptr, .digest = &dig, .aad = &aad,
+	struct rte_crypto_sym_vec vec = {.num = 1,
+		.src_sgl = &sgl,
+		.iv = &iv_ptr,
+		.digest = &dig,
+		.aad = &aad,
 		.status = &status};
 	union rte_crypto_sym_ofs ofs = {.raw = 0};
 
@@ -361,8 +371,8 @@ ctr_add(uint8_t *ctr, uint16_t len, uint32_t n)
  * the IV the whole message would have at that point.
  */
 static bool
-cipher_chunks(uint8_t dev_id, void *sess, const struct vcd_session *s, uint8_t *buf,
-	uint32_t len, const uint8_t *iv0)
+cipher_chunks(uint8_t dev_id, void *sess, const struct vcd_session *s, uint8_t *buf, uint32_t len,
+	const uint8_t *iv0)
 {
 	uint8_t iv[16], next_iv[16], unused[64];
 	uint32_t off, n;
@@ -373,7 +383,8 @@ cipher_chunks(uint8_t dev_id, void *sess, const struct vcd_session *s, uint8_t *
 	for (off = 0; off < len; off += n) {
 		n = RTE_MIN(len - off, (uint32_t)VCD_SYNC_CHUNK);
 		if (s->mode == VCD_MODE_CBC && !s->encrypt && n >= s->block)
-			memcpy(next_iv, buf + off + n - s->block, s->block); /* before it is overwritten */
+			memcpy(next_iv, buf + off + n - s->block,
+				s->block); /* before it is overwritten */
 		if (!cpu_run(dev_id, sess, buf + off, n, 0, n, 0, 0, iv, unused))
 			return false;
 		if (s->mode == VCD_MODE_CBC && n >= s->block)
@@ -395,9 +406,9 @@ run_halves(uint8_t dev_id, const struct vcd_session *s, const struct req_layout 
 	if (s->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER)
 		return cpu_run(dev_id, a, hbuf, l->hash_len, 0, 0, 0, l->hash_len, unused_iv,
 			       digest) &&
-		       cipher_chunks(dev_id, c, s, cbuf, l->cipher_len, iv);
+			cipher_chunks(dev_id, c, s, cbuf, l->cipher_len, iv);
 	return cipher_chunks(dev_id, c, s, cbuf, l->cipher_len, iv) &&
-	       cpu_run(dev_id, a, hbuf, l->hash_len, 0, 0, 0, l->hash_len, unused_iv, digest);
+		cpu_run(dev_id, a, hbuf, l->hash_len, 0, 0, 0, l->hash_len, unused_iv, digest);
 }
 
 static uint8_t
@@ -427,17 +438,29 @@ run_sync(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layou
 	return VIRTIO_CRYPTO_OK;
 }
 
-/* The synchronous path takes what the queue pair cannot: see run_sync(). */
+/*
+ * The synchronous path takes what the queue pair cannot (see run_sync()):
+ * chains the PMD runs only as halves; requests over 64 KiB; and chains with
+ * scattered buffers, because crypto_aesni_mb 22.11 writes the digest of a
+ * multi-segment chain into the destination mbufs instead of auth.digest.
+ */
 static bool
-wants_sync(const struct vcd_session *s, const struct req_layout *l)
+wants_sync(const struct vcd_session *s, const struct req_layout *l, const struct vcd_chain *c)
 {
 	const struct vcd_backend *b = vcd_backend_get(s->backend);
+	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
+	bool chain = s->op_type != VIRTIO_CRYPTO_SYM_OP_CIPHER;
 
 	if (s->cs[s->backend] == NULL)
 		return true;
-	if (l->src_len <= VCD_ASYNC_MAX_DATA || !(b->features & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO))
+	if (!(b->features & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO) ||
+		(chain && s->cs_auth[s->backend] == NULL))
 		return false;
-	return s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER || s->cs_auth[s->backend] != NULL;
+	if (l->src_len > VCD_ASYNC_MAX_DATA)
+		return true;
+	return chain &&
+		(seg_ptr(c->rd, c->nb_rd, src_off, l->src_len) == NULL ||
+			seg_ptr(c->wr, c->nb_wr, 0, l->src_len) == NULL);
 }
 
 static void
@@ -449,7 +472,8 @@ handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 
 	st = run_sync(w, c, l, s, r.iv, r.digest);
 	if (st == VIRTIO_CRYPTO_OK && l->digest_len != 0) {
-		if (locate_digest(c, l->dst_len, (uint16_t)l->digest_len, &r) != 0) {
+		if (locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len, &r) !=
+			0) {
 			st = VIRTIO_CRYPTO_BADMSG;
 		} else {
 			memcpy(r.dig_dst[0], r.digest, r.dig_len[0]);
@@ -462,8 +486,12 @@ handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	finish_now(vm, c, st);
 }
 
-/* One chain off the ring: refuse it with a status, or stage a cryptodev op for it. */
-static void
+/*
+ * One chain off the ring: refuse it with a status, or stage a cryptodev op for
+ * it.  Returns false, having done nothing, when this worker lacks the mbufs
+ * for it right now: the caller puts the chain back on the ring.
+ */
+static bool
 handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 {
 	struct virtio_crypto_op_data_req h;
@@ -477,38 +505,40 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	if (unlikely(c->err != VCD_CHAIN_OK)) {
 		vm->stats.chain_err[c->err]++;
 		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
-		return;
+		return true;
 	}
 	if (unlikely(c->status == NULL || !seg_copy(c->rd, c->nb_rd, 0, &h, sizeof(h)))) {
 		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
-		return;
+		return true;
 	}
 	if (unlikely(h.header.opcode != VIRTIO_CRYPTO_CIPHER_ENCRYPT &&
-		     h.header.opcode != VIRTIO_CRYPTO_CIPHER_DECRYPT)) {
+		    h.header.opcode != VIRTIO_CRYPTO_CIPHER_DECRYPT)) {
 		finish_now(vm, c, VIRTIO_CRYPTO_NOTSUPP);
-		return;
+		return true;
 	}
 	s = vcd_sess_lookup(&vm->sessions, h.header.session_id);
 	if (unlikely(s == NULL)) {
 		finish_now(vm, c, VIRTIO_CRYPTO_INVSESS);
-		return;
+		return true;
 	}
 	st = parse_layout(&h, s, c, &l);
 	if (unlikely(st != VIRTIO_CRYPTO_OK)) {
 		finish_now(vm, c, st);
-		return;
+		return true;
 	}
-	if (unlikely(wants_sync(s, &l))) {
+	if (unlikely(wants_sync(s, &l, c))) {
 		handle_sync(w, vm, c, &l, s);
-		return;
+		return true;
 	}
+	if (unlikely(w->nb_mb_free < (uint32_t)c->nb_rd + c->nb_wr + 2u))
+		return false;
 	op = w->op_free[--w->nb_op_free];
 	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
 	st = fill_op(w, c, &l, s, op);
 	if (unlikely(st != VIRTIO_CRYPTO_OK)) {
 		release_op(w, op);
 		finish_now(vm, c, st);
-		return;
+		return true;
 	}
 	rte_crypto_op_attach_sym_session(op, s->cs[s->backend]);
 	r = op_req(op);
@@ -521,6 +551,7 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	count_add(&s->inflight, 1);
 	vm->inflight++;
 	w->stage[s->backend].ops[w->stage[s->backend].n++] = op;
+	return true;
 }
 
 /* How many chains this poll may take without running out of ops, mbufs or staging room. */
@@ -532,7 +563,6 @@ pop_budget(const struct vcd_worker *w)
 	for (b = 0; b < vcd_backend_count(); b++)
 		room = RTE_MIN(room, (uint32_t)(VCD_STAGE_MAX - w->stage[b].n));
 	room = RTE_MIN(room, w->nb_op_free);
-	room = RTE_MIN(room, w->nb_mb_free / VCD_REQ_MAX_MBUFS);
 	return (uint16_t)RTE_MIN(room, (uint32_t)w->burst);
 }
 
@@ -547,7 +577,11 @@ poll_vm(struct vcd_worker *w, struct vcd_vm *vm)
 	n = RTE_MIN(n, pop_budget(w));
 	for (i = 0; i < n; i++) {
 		vcd_vring_pop(&vm->vr, &w->chain);
-		handle_chain(w, vm, &w->chain);
+		if (unlikely(!handle_chain(w, vm, &w->chain))) {
+			vm->vr.last_avail--; /* not taken after all: next poll */
+			vm->stats.requests--;
+			break;
+		}
 	}
 	vm->stats.bursts += n != 0;
 	return n;
@@ -602,8 +636,8 @@ enqueue_all(struct vcd_worker *w)
 
 		if (st->n == 0)
 			continue;
-		n = rte_cryptodev_enqueue_burst(vcd_backend_get(b)->dev_id, (uint16_t)w->id,
-			st->ops, st->n);
+		n = rte_cryptodev_enqueue_burst(
+			vcd_backend_get(b)->dev_id, (uint16_t)w->id, st->ops, st->n);
 		st->inflight += n;
 		total += n;
 		if (n < st->n) {
@@ -628,8 +662,8 @@ dequeue_all(struct vcd_worker *w)
 
 		if (st->inflight == 0)
 			continue;
-		n = rte_cryptodev_dequeue_burst(vcd_backend_get(b)->dev_id, (uint16_t)w->id, ops,
-			VCD_DEQ_BURST);
+		n = rte_cryptodev_dequeue_burst(
+			vcd_backend_get(b)->dev_id, (uint16_t)w->id, ops, VCD_DEQ_BURST);
 		st->inflight -= n;
 		total += n;
 		for (i = 0; i < n; i++) {
@@ -739,8 +773,8 @@ vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint1
 	w->lcore = lcore;
 	w->burst = burst;
 	snprintf(name, sizeof(name), "vcd_ops_%u", id);
-	w->op_pool = rte_crypto_op_pool_create(name, RTE_CRYPTO_OP_TYPE_SYMMETRIC, nb_ops, 0,
-		sizeof(struct vcd_req), socket);
+	w->op_pool = rte_crypto_op_pool_create(
+		name, RTE_CRYPTO_OP_TYPE_SYMMETRIC, nb_ops, 0, sizeof(struct vcd_req), socket);
 	snprintf(name, sizeof(name), "vcd_mbufs_%u", id);
 	w->mbuf_pool = rte_pktmbuf_pool_create(name, nb_mbufs, 0, 0, 0, socket);
 	w->op_free = rte_malloc_socket(NULL, nb_ops * sizeof(void *), 0, socket);

@@ -21,13 +21,13 @@
 #include "vcryptd/config.h"
 
 struct vcd_backend {
-	char name[32];          /* the [backend NAME] label */
-	char driver[64];        /* PMD driver name */
+	char name[32];   /* the [backend NAME] label */
+	char driver[64]; /* PMD driver name */
 	uint8_t dev_id;
-	int role;               /* enum vcd_backend_role */
-	uint16_t nb_qp;         /* one per worker */
-	uint32_t qp_depth;      /* descriptors per queue pair */
-	uint64_t features;      /* RTE_CRYPTODEV_FF_* */
+	int role;          /* enum vcd_backend_role */
+	uint16_t nb_qp;    /* one per worker */
+	uint32_t qp_depth; /* descriptors per queue pair */
+	uint64_t features; /* RTE_CRYPTODEV_FF_* */
 	struct rte_mempool *sess_pool;
 };
 

@@ -18,8 +18,7 @@ extern int vcd_logtype_data;
 #define VCD_LOG(level, fmt, ...)                                                                   \
 	rte_log(RTE_LOG_##level, vcd_logtype_ctl, "vcryptd: " fmt "\n", ##__VA_ARGS__)
 
-#define VCD_DLOG(level, fmt, ...)                                                                  \
-	RTE_LOG_DP(level, VCD_DATA, fmt "\n", ##__VA_ARGS__)
+#define VCD_DLOG(level, fmt, ...) RTE_LOG_DP(level, VCD_DATA, fmt "\n", ##__VA_ARGS__)
 
 /* RTE_LOG_DP pastes "RTE_LOGTYPE_" in front of the type name. */
 #define RTE_LOGTYPE_VCD_DATA vcd_logtype_data

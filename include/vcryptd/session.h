@@ -35,7 +35,7 @@ struct vcd_session {
 	uint8_t mode;    /* enum vcd_cipher_mode: how a request is cut into chunks */
 	uint8_t encrypt;
 	uint8_t block;   /* cipher block size */
-	uint8_t op_type;            /* VIRTIO_CRYPTO_SYM_OP_* */
+	uint8_t op_type; /* VIRTIO_CRYPTO_SYM_OP_* */
 	uint8_t chain_order;
 	uint16_t iv_len;
 	uint16_t digest_len;
@@ -57,7 +57,11 @@ struct vcd_sess_table {
 	uint32_t *gen;
 };
 
-int vcd_sess_table_init(struct vcd_sess_table *t, uint32_t max);
+/*
+ * @epoch seeds the generations (e.g. the connection count), so ids handed out
+ * on an earlier connection of the same VM never name a session of this one.
+ */
+int vcd_sess_table_init(struct vcd_sess_table *t, uint32_t max, uint32_t epoch);
 /* Destroy every session; caller guarantees no worker uses the table. */
 void vcd_sess_table_fini(struct vcd_sess_table *t);
 

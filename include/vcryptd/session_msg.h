@@ -17,7 +17,7 @@
 #include <stdint.h>
 
 #define VCD_SESS_CIPHER_KEY_MAX 64  /* VHOST_CRYPTO_SYM_CIPHER_MAX_KEY_LEN in QEMU */
-#define VCD_SESS_AUTH_KEY_MAX	512 /* VHOST_CRYPTO_SYM_HMAC_MAX_KEY_LEN in QEMU */
+#define VCD_SESS_AUTH_KEY_MAX   512 /* VHOST_CRYPTO_SYM_HMAC_MAX_KEY_LEN in QEMU */
 
 enum vcd_sess_layout {
 	VCD_SESS_LAYOUT_AUTO = 0, /* decode only: detect from size and content */
@@ -60,8 +60,8 @@ int vcd_sess_msg_decode(enum vcd_sess_layout layout, const void *payload, size_t
  * Encode @p as a create-session payload in @layout into @buf (capacity @cap).
  * Returns the payload size, or -ENOSPC / -EINVAL.
  */
-int vcd_sess_msg_encode(enum vcd_sess_layout layout, const struct vcd_sess_params *p,
-	void *buf, size_t cap);
+int vcd_sess_msg_encode(
+	enum vcd_sess_layout layout, const struct vcd_sess_params *p, void *buf, size_t cap);
 
 /* Store the reply session id (>= 0, or -1 for failure) where @layout keeps it. */
 void vcd_sess_msg_set_reply_id(enum vcd_sess_layout layout, void *payload, int64_t id);

@@ -13,8 +13,8 @@
 #include "vcryptd/worker.h"
 
 /* Main lcore, after the workers and VMs exist. */
-void vcd_stats_register(const struct vcd_config *cfg, struct vcd_worker *workers,
-	unsigned int nb_workers);
+void vcd_stats_register(
+	const struct vcd_config *cfg, struct vcd_worker *workers, unsigned int nb_workers);
 
 /* One line per VM with its totals (at shut-down). */
 void vcd_stats_log_summary(void);

@@ -17,8 +17,8 @@
 #include "vcryptd/worker.h"
 
 /* Create the VMs of @cfg and assign them round robin to @workers. */
-int vcd_vhost_init(const struct vcd_config *cfg, struct vcd_worker *workers,
-	unsigned int nb_workers);
+int vcd_vhost_init(
+	const struct vcd_config *cfg, struct vcd_worker *workers, unsigned int nb_workers);
 
 /* Create the sockets and start serving them. */
 int vcd_vhost_start(void);

@@ -34,10 +34,10 @@ enum vcd_vm_run {
 
 /* Written by the owning worker only; read by anyone (telemetry, logs). */
 struct vcd_vm_stats {
-	uint64_t requests;      /* chains taken off the avail ring */
-	uint64_t status[8];     /* completions by virtio-crypto status (OK, ERR, BADMSG, ...) */
-	uint64_t bytes;         /* source bytes of successful requests */
-	uint64_t no_status;     /* chains that could not carry a status: used len 0 */
+	uint64_t requests;  /* chains taken off the avail ring */
+	uint64_t status[8]; /* completions by virtio-crypto status (OK, ERR, BADMSG, ...) */
+	uint64_t bytes;     /* source bytes of successful requests */
+	uint64_t no_status; /* chains that could not carry a status: used len 0 */
 	uint64_t chain_err[VCD_CHAIN_ERR_MAX];
 	uint64_t notifications; /* call eventfd writes */
 	uint64_t bursts;        /* polls that took at least one chain */

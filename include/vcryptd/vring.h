@@ -22,9 +22,9 @@
 #include <rte_vhost.h>
 
 /* Segments per direction after merging host-contiguous descriptors. */
-#define VCD_CHAIN_MAX_SEGS 64
+#define VCD_CHAIN_MAX_SEGS 256
 /* Upper bound on descriptors walked in one chain (direct or indirect). */
-#define VCD_CHAIN_MAX_DESC 1024
+#define VCD_CHAIN_MAX_DESC 4096
 
 /* A host-contiguous piece of a guest buffer. */
 struct vcd_seg {
@@ -35,9 +35,9 @@ struct vcd_seg {
 /* Why a chain could not be turned into segments (counters index). */
 enum vcd_chain_err {
 	VCD_CHAIN_OK = 0,
-	VCD_CHAIN_BAD_HEAD,     /* head index >= ring size */
-	VCD_CHAIN_BAD_INDEX,    /* next index >= table size */
-	VCD_CHAIN_LOOP,         /* more descriptors than the table holds */
+	VCD_CHAIN_BAD_HEAD,  /* head index >= ring size */
+	VCD_CHAIN_BAD_INDEX, /* next index >= table size */
+	VCD_CHAIN_LOOP,      /* more descriptors than the table holds */
 	VCD_CHAIN_NESTED_INDIRECT,
 	VCD_CHAIN_BAD_INDIRECT, /* indirect table length, alignment or mapping */
 	VCD_CHAIN_BAD_ADDR,     /* buffer not inside the guest's regions */
@@ -51,10 +51,10 @@ struct vcd_chain {
 	uint16_t head;
 	uint16_t nb_rd;
 	uint16_t nb_wr;
-	uint8_t err;         /* enum vcd_chain_err */
+	uint8_t err; /* enum vcd_chain_err */
 	uint32_t rd_len;
 	uint32_t wr_len;
-	uint8_t *status;     /* last writable byte if the chain can carry a status, else NULL */
+	uint8_t *status; /* last writable byte if the chain can carry a status, else NULL */
 	struct vcd_seg rd[VCD_CHAIN_MAX_SEGS];
 	struct vcd_seg wr[VCD_CHAIN_MAX_SEGS];
 };

@@ -18,22 +18,22 @@
 #include "vcryptd/config.h"
 #include "vcryptd/vm.h"
 
-#define VCD_MAX_WORKERS	    16
-#define VCD_OPS_PER_WORKER  4096
-#define VCD_STAGE_MAX	    VCD_OPS_PER_WORKER /* staged ops per backend: never overflows */
-#define VCD_MAX_REQ_DATA    (4u << 20) /* largest source or destination of one request */
-#define VCD_MBUF_SEG_MAX    65520 /* bytes per mbuf segment (data_len is 16 bits) */
+#define VCD_MAX_WORKERS    16
+#define VCD_OPS_PER_WORKER 4096
+#define VCD_STAGE_MAX      VCD_OPS_PER_WORKER /* staged ops per backend: never overflows */
+#define VCD_MAX_REQ_DATA   (4u << 20)         /* largest source or destination of one request */
+#define VCD_MBUF_SEG_MAX   65520              /* bytes per mbuf segment (data_len is 16 bits) */
 /*
  * Largest request sent to a cryptodev queue pair as mbufs.  Bigger ones run
  * through the synchronous CPU crypto API where the backend has it: an mbuf
  * segment holds at most 64 KiB, and crypto_aesni_mb 22.11 truncates the
  * length of a multi-segment result to 16 bits when it copies it back.
  */
-#define VCD_ASYNC_MAX_DATA  65535
+#define VCD_ASYNC_MAX_DATA 65535
 /* Piece of a synchronous request: a multiple of every block size, under 64 KiB. */
-#define VCD_SYNC_CHUNK      65520
+#define VCD_SYNC_CHUNK 65520
 /* Worst case mbufs for one request: every descriptor segment plus splits, both directions. */
-#define VCD_REQ_MAX_MBUFS   (2 * (VCD_CHAIN_MAX_SEGS + VCD_MAX_REQ_DATA / VCD_MBUF_SEG_MAX + 1))
+#define VCD_REQ_MAX_MBUFS (2 * (VCD_CHAIN_MAX_SEGS + VCD_MAX_REQ_DATA / VCD_MBUF_SEG_MAX + 1))
 
 /* Per-op private area, right after the symmetric op (IV first: VCD_IV_OFFSET). */
 struct vcd_req {

@@ -34,6 +34,16 @@ while [ "$i" -lt "$NVMS" ]; do
 	i=$((i + 1))
 done
 export VCD_DIR="$dir"
+# Arguments may name the sockets as @SOCK0@, @SOCK1@...
+for a; do
+	shift
+	i=0
+	while [ "$i" -lt "$NVMS" ]; do
+		a=$(printf '%s' "$a" | sed "s#@SOCK$i@#$dir/vm$i.sock#g")
+		i=$((i + 1))
+	done
+	set -- "$@" "$a"
+done
 # shellcheck disable=SC2086
 "$VCRYPTD" -c "$dir/vcryptd.conf" $args >"$dir/daemon.log" 2>&1 &
 dpid=$!
