@@ -56,6 +56,11 @@ start_eal(const struct vcd_config *cfg, const struct vcd_cli *cli, const char *p
 	}
 	for (i = 0; i < cli->eal_argc; i++)
 		argv[argc++] = cli->eal_argv[i];
+	/* Our own runtime directory (telemetry socket), unless the operator chose one. */
+	for (i = 1; i < argc && strncmp(argv[i], "--file-prefix", 13) != 0; i++)
+		;
+	if (i == argc)
+		argv[argc++] = (char *)"--file-prefix=vcryptd";
 	argv[argc] = NULL;
 	if (rte_eal_init(argc, argv) < 0) {
 		fprintf(stderr,
