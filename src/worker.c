@@ -560,7 +560,7 @@ pop_budget(const struct vcd_worker *w)
 {
 	uint32_t room = VCD_STAGE_MAX, b;
 
-	for (b = 0; b < vcd_backend_count(); b++)
+	for (b = 0; b < w->nb_backends; b++)
 		room = RTE_MIN(room, (uint32_t)(VCD_STAGE_MAX - w->stage[b].n));
 	room = RTE_MIN(room, w->nb_op_free);
 	return (uint16_t)RTE_MIN(room, (uint32_t)w->burst);
@@ -576,6 +576,10 @@ poll_vm(struct vcd_worker *w, struct vcd_vm *vm)
 		return 0;
 	n = RTE_MIN(n, pop_budget(w));
 	for (i = 0; i < n; i++) {
+		if (i + 2 < n)
+			vcd_vring_prefetch(&vm->vr, 2);
+		if (i + 1 < n)
+			vcd_vring_prefetch(&vm->vr, 1);
 		vcd_vring_pop(&vm->vr, &w->chain);
 		if (unlikely(!handle_chain(w, vm, &w->chain))) {
 			vm->vr.last_avail--; /* not taken after all: next poll */
@@ -630,14 +634,13 @@ enqueue_all(struct vcd_worker *w)
 {
 	unsigned int b, total = 0;
 
-	for (b = 0; b < vcd_backend_count(); b++) {
+	for (b = 0; b < w->nb_backends; b++) {
 		struct vcd_stage *st = &w->stage[b];
 		uint16_t n;
 
 		if (st->n == 0)
 			continue;
-		n = rte_cryptodev_enqueue_burst(
-			vcd_backend_get(b)->dev_id, (uint16_t)w->id, st->ops, st->n);
+		n = rte_cryptodev_enqueue_burst(st->dev_id, (uint16_t)w->id, st->ops, st->n);
 		st->inflight += n;
 		total += n;
 		if (n < st->n) {
@@ -657,13 +660,12 @@ dequeue_all(struct vcd_worker *w)
 	unsigned int b, total = 0;
 	uint16_t i, n;
 
-	for (b = 0; b < vcd_backend_count(); b++) {
+	for (b = 0; b < w->nb_backends; b++) {
 		struct vcd_stage *st = &w->stage[b];
 
 		if (st->inflight == 0)
 			continue;
-		n = rte_cryptodev_dequeue_burst(
-			vcd_backend_get(b)->dev_id, (uint16_t)w->id, ops, VCD_DEQ_BURST);
+		n = rte_cryptodev_dequeue_burst(st->dev_id, (uint16_t)w->id, ops, VCD_DEQ_BURST);
 		st->inflight -= n;
 		total += n;
 		for (i = 0; i < n; i++) {
@@ -767,11 +769,15 @@ vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint1
 {
 	char name[RTE_MEMPOOL_NAMESIZE];
 	int socket = (int)rte_lcore_to_socket_id(lcore);
+	unsigned int b;
 
 	memset(w, 0, sizeof(*w));
 	w->id = id;
 	w->lcore = lcore;
 	w->burst = burst;
+	w->nb_backends = vcd_backend_count();
+	for (b = 0; b < w->nb_backends; b++)
+		w->stage[b].dev_id = vcd_backend_get(b)->dev_id;
 	snprintf(name, sizeof(name), "vcd_ops_%u", id);
 	w->op_pool = rte_crypto_op_pool_create(
 		name, RTE_CRYPTO_OP_TYPE_SYMMETRIC, nb_ops, 0, sizeof(struct vcd_req), socket);

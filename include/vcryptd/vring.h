@@ -93,6 +93,28 @@ vcd_vring_avail_count(const struct vcd_vring *vr)
  */
 void vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c);
 
+/*
+ * Warm the caches for the chain @ahead slots after the next one: its head
+ * descriptor and, for an indirect chain, the start of its table.  Guest
+ * values are only used as prefetch hints here, never dereferenced.
+ */
+static inline void
+vcd_vring_prefetch(const struct vcd_vring *vr, uint16_t ahead)
+{
+	uint16_t mask = vr->size - 1;
+	uint16_t head = vr->avail->ring[(uint16_t)(vr->last_avail + ahead) & mask] & mask;
+	const struct vring_desc *d = &vr->desc[head];
+
+	__builtin_prefetch(d);
+	if (ahead > 0 && (d->flags & VRING_DESC_F_INDIRECT)) {
+		uint64_t len = 64;
+		uint64_t va = rte_vhost_va_from_guest_pa(vr->mem, d->addr, &len);
+
+		if (va != 0)
+			__builtin_prefetch((const void *)(uintptr_t)va);
+	}
+}
+
 /* Write a used entry (not yet visible to the guest). */
 static inline void
 vcd_vring_push(struct vcd_vring *vr, uint16_t head, uint32_t len)

@@ -50,10 +50,11 @@ struct vcd_req {
 };
 
 struct vcd_stage {
-	struct rte_crypto_op *ops[VCD_STAGE_MAX];
+	uint8_t dev_id;
 	uint16_t n;
 	uint32_t inflight; /* enqueued to the device, not yet dequeued */
 	uint64_t enq_full; /* enqueue calls that took less than offered */
+	struct rte_crypto_op *ops[VCD_STAGE_MAX];
 };
 
 struct vcd_worker_stats {
@@ -84,8 +85,9 @@ struct vcd_worker {
 
 	uint8_t *bounce; /* linear buffer for synchronous requests with scattered output */
 
-	struct vcd_stage stage[VCD_MAX_BACKENDS];
+	unsigned int nb_backends; /* copied from backend.c at init: no call per poll */
 	struct vcd_worker_stats stats;
+	struct vcd_stage stage[VCD_MAX_BACKENDS];
 	struct vcd_chain chain; /* scratch for one popped chain */
 } __rte_cache_aligned;
 
