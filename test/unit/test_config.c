@@ -608,6 +608,29 @@ START_TEST(usage_lists_everything)
 }
 END_TEST
 
+/* in_memory = yes gives --no-shconf with hugepages = no: -h must say so, and why. */
+START_TEST(usage_explains_in_memory)
+{
+	static const char *const want[] = {
+		"--in-memory", "--no-shconf", "hugepages = no", "22.11", "--no-huge"};
+	char *text = NULL, *entry, *end;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	vcd_cli_usage(f);
+	ck_assert_int_eq(fclose(f), 0);
+	entry = strstr(text, "in_memory = yes");
+	ck_assert_ptr_nonnull(entry);
+	end = strstr(entry, "eal_args = ");
+	ck_assert_ptr_nonnull(end);
+	*end = '\0';
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		ck_assert_msg(strstr(entry, want[i]) != NULL, "'%s' missing from in_memory: %s",
+			want[i], entry);
+	free(text);
+}
+END_TEST
+
 static Suite *
 config_suite(void)
 {
@@ -634,6 +657,7 @@ config_suite(void)
 	tcase_add_loop_test(
 		tc, cli_parse_errors, 0, sizeof(cli_bad_cases) / sizeof(cli_bad_cases[0]));
 	tcase_add_test(tc, usage_lists_everything);
+	tcase_add_test(tc, usage_explains_in_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
