@@ -87,7 +87,8 @@ usage(FILE *f)
 		"  --style S              linux | dpdk | direct request layout (default linux)\n"
 		"  --algo LIST|all        e.g. "
 		"aes-cbc-128,aes-xts-512,3des-cbc,aes-cbc-128-hmac-sha1\n"
-		"  --sizes LIST           bytes (default 64,1024,4096,16384)\n"
+		"  --sizes LIST           bytes (default 64,1024,4096,16384), or rand:N:MIN:MAX\n"
+		"                         (N sizes, multiples of 16, drawn from --seed)\n"
 		"  --ops N                requests per algorithm and size (verify 8, throughput "
 		"100000)\n"
 		"  --burst N              requests staged per kick (default 32)\n"
@@ -136,6 +137,12 @@ parse_sizes(struct bench_cfg *cfg, char *list)
 	char *tok, *save = NULL;
 
 	cfg->nr_sizes = 0;
+	if (sscanf(list, "rand:%u:%u:%u", &cfg->rand_sizes, &cfg->rand_min, &cfg->rand_max) == 3)
+		return cfg->rand_sizes >= 1 && cfg->rand_sizes <= BENCH_MAX_SIZES &&
+				cfg->rand_min >= 16 && cfg->rand_min <= cfg->rand_max
+			? 0
+			: -EINVAL;
+	cfg->rand_sizes = 0;
 	for (tok = strtok_r(list, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
 		if (cfg->nr_sizes == BENCH_MAX_SIZES ||
 			parse_uint(tok, &cfg->sizes[cfg->nr_sizes]) < 0)
@@ -301,6 +308,31 @@ cfg_defaults(struct bench_cfg *cfg)
 	cfg->nr_sizes = 4;
 }
 
+/*
+ * --sizes rand:N:MIN:MAX: N sizes drawn from --seed, multiples of 16 (every
+ * block size) in [MIN, MAX], printed so that a failure can be replayed.
+ */
+static void
+random_sizes(struct bench_cfg *cfg)
+{
+	uint64_t x = cfg->seed * 0x9e3779b97f4a7c15ull + 1;
+	uint32_t span = (cfg->rand_max - cfg->rand_min) / 16 + 1;
+	unsigned int i;
+
+	fprintf(stderr, "vcryptd-bench: sizes (seed %llu):", (unsigned long long)cfg->seed);
+	for (i = 0; i < cfg->rand_sizes; i++) {
+		x ^= x << 13; /* xorshift64 */
+		x ^= x >> 7;
+		x ^= x << 17;
+		cfg->sizes[i] = (cfg->rand_min + 15) / 16 * 16 + (uint32_t)(x % span) * 16;
+		if (cfg->sizes[i] > cfg->rand_max)
+			cfg->sizes[i] -= 16;
+		fprintf(stderr, "%s%u", i ? "," : " ", cfg->sizes[i]);
+	}
+	fprintf(stderr, "\n");
+	cfg->nr_sizes = cfg->rand_sizes;
+}
+
 /* Fill in what depends on the mode and on other options. */
 static int
 cfg_finish(struct bench_cfg *cfg)
@@ -312,6 +344,8 @@ cfg_finish(struct bench_cfg *cfg)
 		return -EINVAL;
 	if (cfg->nr_algos == 0)
 		parse_algos(cfg, cfg->verify ? (char[]){"all"} : (char[]){"aes-cbc-128"});
+	if (cfg->rand_sizes != 0)
+		random_sizes(cfg);
 	for (i = 0; i < cfg->nr_sizes; i++)
 		max = cfg->sizes[i] > max ? cfg->sizes[i] : max;
 	cfg->vo.max_data = max;

@@ -96,6 +96,12 @@ vcdb_algo_parse(const char *name, struct vcdb_algo *out)
 	return -EINVAL;
 }
 
+bool
+vcdb_algo_optional(const struct vcdb_algo *a)
+{
+	return a->cipher_algo == VIRTIO_CRYPTO_CIPHER_AES_XTS;
+}
+
 size_t
 vcdb_algo_all(struct vcdb_algo *out, size_t max)
 {

@@ -27,6 +27,7 @@ struct bench_cfg {
 	uint64_t ops; /* 0: mode default */
 	unsigned int burst;
 	uint64_t seed;
+	uint32_t rand_sizes, rand_min, rand_max; /* --sizes rand:N:MIN:MAX */
 	unsigned int timeout_ms;
 	uint32_t dst_extra;
 	enum bench_order order;

@@ -191,6 +191,8 @@ struct vcdb_algo {
 	uint32_t digest_len, auth_key_len;
 };
 int vcdb_algo_parse(const char *name, struct vcdb_algo *out);
+/* Algorithms a backend may lack (AES-XTS: no PMD of DPDK 22.11 has it). */
+bool vcdb_algo_optional(const struct vcdb_algo *a);
 /* The algorithms `--algo all` means; returns how many, fills up to @max. */
 size_t vcdb_algo_all(struct vcdb_algo *out, size_t max);
 /* Session parameters for @a in direction @dir (VIRTIO_CRYPTO_OP_*) and chain @order. */
