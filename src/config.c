@@ -92,6 +92,10 @@ const struct option_desc config_options[] = {
 			"workers"},
 	{DAEMON(burst), .key = "burst", .type = T_UINT, .def = "32", .min = 1, .max = 512,
 		.help = "requests per cryptodev burst"},
+	{DAEMON(qp_depth), .key = "qp_depth", .type = T_UINT, .def = "2048", .min = 16,
+		.max = 65536,
+		.help = "descriptors of each worker's queue pair on each backend; a full one keeps "
+			"requests staged, never drops them"},
 	{DAEMON(mbuf_pool_size), .key = "mbuf_pool_size", .type = T_UINT, .def = "16383",
 		.min = 255, .max = 16777215, .help = "mbufs shared by all workers"},
 	{DAEMON(max_sessions_per_vm), .key = "max_sessions_per_vm", .type = T_UINT, .def = "1024",

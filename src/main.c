@@ -28,7 +28,6 @@
 #include "vcryptd/vhost_dev.h"
 #include "vcryptd/worker.h"
 
-#define VCD_QP_DEPTH 2048
 #define EAL_ARGV_MAX 128
 
 static volatile sig_atomic_t quit_signal;
@@ -163,7 +162,7 @@ serve(const struct vcd_config *cfg)
 {
 	int rc;
 
-	rc = vcd_backends_init(cfg, rte_lcore_count() - 1, VCD_QP_DEPTH, total_sessions(cfg));
+	rc = vcd_backends_init(cfg, rte_lcore_count() - 1, cfg->qp_depth, total_sessions(cfg));
 	if (rc == 0)
 		rc = start_workers(cfg);
 	if (rc == 0)

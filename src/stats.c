@@ -111,6 +111,17 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static uint64_t
+partial_enqueues(const struct vcd_worker *w)
+{
+	uint64_t n = 0;
+	unsigned int b;
+
+	for (b = 0; b < w->nb_backends; b++)
+		n += rd(&w->stage[b].enq_full);
+	return n;
+}
+
 static int
 tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -132,6 +143,7 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "busy_polls", rd(&w->stats.busy_polls));
 		rte_tel_data_add_dict_u64(c, "busy_cycles", rd(&w->stats.busy_cycles));
 		rte_tel_data_add_dict_u64(c, "idle_cycles", rd(&w->stats.idle_cycles));
+		rte_tel_data_add_dict_u64(c, "partial_enqueues", partial_enqueues(w));
 		snprintf(key, sizeof(key), "worker%u", i);
 		rte_tel_data_add_dict_container(d, key, c, 0);
 	}

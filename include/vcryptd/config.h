@@ -59,6 +59,7 @@ struct vcd_config {
 	char path[PATH_MAX]; /* file it came from; "" for built-in defaults */
 	char lcores[64];     /* EAL -l list: first = main (control), rest = workers */
 	uint32_t burst;
+	uint32_t qp_depth;
 	uint32_t mbuf_pool_size;
 	uint32_t max_sessions_per_vm;
 	bool hugepages;

@@ -3,6 +3,7 @@
 # Copyright (c) 2026 The vcryptd authors
 #
 # with_daemon.sh VCRYPTD NVMS CMD [ARGS...]
+# (extra vcryptd options, e.g. "--set qp_depth=16", may come in $VCD_DAEMON_ARGS)
 # Start a real vcryptd (crypto_aesni_mb, no hugepages) serving NVMS sockets in a
 # private directory, run CMD with VCD_SOCK0..VCD_SOCK{NVMS-1} and VCD_DIR set,
 # then stop the daemon with SIGTERM.  Fails if CMD fails, if the daemon dies
@@ -45,7 +46,7 @@ for a; do
 	set -- "$@" "$a"
 done
 # shellcheck disable=SC2086
-"$VCRYPTD" -c "$dir/vcryptd.conf" $args >"$dir/daemon.log" 2>&1 &
+"$VCRYPTD" -c "$dir/vcryptd.conf" $args ${VCD_DAEMON_ARGS:-} >"$dir/daemon.log" 2>&1 &
 dpid=$!
 export VCD_DAEMON_PID=$dpid
 
