@@ -162,7 +162,8 @@ serve(const struct vcd_config *cfg)
 {
 	int rc;
 
-	rc = vcd_backends_init(cfg, rte_lcore_count() - 1, cfg->qp_depth, total_sessions(cfg));
+	/* A chain session takes three cryptodev sessions (whole + two halves). */
+	rc = vcd_backends_init(cfg, rte_lcore_count() - 1, cfg->qp_depth, 3 * total_sessions(cfg));
 	if (rc == 0)
 		rc = start_workers(cfg);
 	if (rc == 0)

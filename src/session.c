@@ -177,6 +177,14 @@ create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
 		struct vcd_backend *b = vcd_backend_get(i);
 		bool halves = create_halves(s, i, head);
 
+		/*
+		 * A chain on a backend with CPU crypto must have its halves: the
+		 * worker's synchronous path needs them for large or scattered
+		 * requests.  Without them (pool exhausted) the backend is not used.
+		 */
+		if (head->next != NULL && !halves &&
+			(b->features & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO))
+			continue;
 		/* The capability tables do not say which chains a PMD runs: ask it. */
 		if (vcd_backend_supports(b, head))
 			s->cs[i] = rte_cryptodev_sym_session_create(b->dev_id, head, b->sess_pool);
@@ -229,8 +237,9 @@ vcd_sess_table_init(struct vcd_sess_table *t, uint32_t max, uint32_t epoch)
 		free(t->gen);
 		return -ENOMEM;
 	}
+	/* Ids stay positive int64 (QEMU treats a negative id as failure): 31-bit generations. */
 	for (i = 0; i < max; i++)
-		t->gen[i] = epoch << 16;
+		t->gen[i] = (epoch & 0x7fff) << 16;
 	t->max = max;
 	return 0;
 }
@@ -298,7 +307,8 @@ vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint6
 	set_mode(s, &x[0]);
 	s->iv_len = x[0].cipher.iv.length;
 	s->digest_len = p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? 0 : (uint16_t)p->digest_len;
-	s->id = ((uint64_t)++t->gen[slot] << 32) | slot;
+	t->gen[slot] = (t->gen[slot] + 1) & 0x7fffffff;
+	s->id = ((uint64_t)t->gen[slot] << 32) | slot;
 	*id = s->id;
 	t->count++;
 	__atomic_store_n(&t->slots[slot], s, __ATOMIC_RELEASE);
@@ -313,6 +323,8 @@ vcd_sess_unpublish(struct vcd_sess_table *t, uint64_t id)
 	if (s == NULL)
 		return NULL;
 	__atomic_store_n(&t->slots[(uint32_t)id], NULL, __ATOMIC_RELEASE);
+	/* The store must be visible before the caller samples the worker's epoch. */
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	t->count--;
 	return s;
 }

@@ -52,8 +52,16 @@ enum {
 	VHU_SET_VRING_KICK = 12,
 	VHU_SET_VRING_CALL = 13,
 	VHU_SET_VRING_ENABLE = 18,
+	VHU_IOTLB_MSG = 22,
+	VHU_GET_CONFIG = 24,
+	VHU_SET_CONFIG = 25,
 	VHU_CREATE_CRYPTO_SESSION = 26,
 	VHU_CLOSE_CRYPTO_SESSION = 27,
+	VHU_POSTCOPY_ADVISE = 28,
+	VHU_POSTCOPY_LISTEN = 29,
+	VHU_POSTCOPY_END = 30,
+	VHU_GET_INFLIGHT_FD = 31,
+	VHU_SET_INFLIGHT_FD = 32,
 };
 
 #define VHU_FLAG_NEED_REPLY (1u << 3)
@@ -107,31 +115,36 @@ vm_of(int vid)
 	return (vid >= 0 && vid < RTE_MAX_VHOST_DEVICE) ? vm_by_vid[vid] : NULL;
 }
 
-/* Ask the VM's worker for @want and wait until it is there. ctl_lock held. */
-static int
+/*
+ * Ask the VM's worker for @want and wait until it is there.  ctl_lock held.
+ * There is no time limit: giving up on a drain would let the library unmap
+ * guest memory under requests still in flight.  A worker that takes long is
+ * reported every 10 s.
+ */
+static void
 vm_set_run(struct vcd_vm *vm, uint32_t want)
 {
 	unsigned int i;
 
 	__atomic_store_n(&vm->want, want, __ATOMIC_RELEASE);
-	for (i = 0; i < 200000; i++) {
-		if (__atomic_load_n(&vm->have, __ATOMIC_ACQUIRE) == want)
-			return 0;
+	for (i = 1; __atomic_load_n(&vm->have, __ATOMIC_ACQUIRE) != want; i++) {
 		usleep(50);
+		if (i % 200000 == 0)
+			VCD_LOG(WARNING,
+				"%s: worker %u has not %s the ring after %u s (%u in flight)",
+				vm->name, vm->worker,
+				want == VCD_VM_RUNNING ? "started" : "drained", i / 20000,
+				__atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
 	}
-	VCD_LOG(ERR, "%s: worker %u did not %s the ring within 10 s", vm->name, vm->worker,
-		want == VCD_VM_RUNNING ? "start" : "drain");
-	return -ETIMEDOUT;
 }
 
 /* Stop the data ring: every request taken gets its answer first. ctl_lock held. */
 static void
 ring_stop(struct vcd_vm *vm)
 {
-	if (vm->have != VCD_VM_RUNNING)
+	if (vm->want == VCD_VM_STOPPED && vm->have == VCD_VM_STOPPED)
 		return;
-	if (vm_set_run(vm, VCD_VM_STOPPED) != 0)
-		return;
+	vm_set_run(vm, VCD_VM_STOPPED);
 	/* Tell the library where we are, so GET_VRING_BASE answers the right index. */
 	rte_vhost_set_vring_base(vm->vid, DATA_QUEUE, vm->vr.last_avail, vm->vr.used_idx);
 	free(vm->vr.mem);
@@ -166,9 +179,9 @@ ring_try_start(struct vcd_vm *vm)
 		VCD_LOG(ERR, "%s: cannot use data ring: %s", vm->name, strerror(-rc));
 		return;
 	}
-	if (vm_set_run(vm, VCD_VM_RUNNING) == 0)
-		VCD_LOG(INFO, "%s: data ring of %u entries running on worker %u (features 0x%llx)",
-			vm->name, vm->vr.size, vm->worker, (unsigned long long)features);
+	vm_set_run(vm, VCD_VM_RUNNING);
+	VCD_LOG(INFO, "%s: data ring of %u entries running on worker %u (features 0x%llx)",
+		vm->name, vm->vr.size, vm->worker, (unsigned long long)features);
 }
 
 static enum rte_vhost_msg_result
@@ -240,6 +253,30 @@ msg_touches_ring(uint32_t request)
 	}
 }
 
+/*
+ * Requests for features vcryptd never offers.  librte_vhost 22.11 would act on
+ * some of them anyway (POSTCOPY_ADVISE/LISTEN do not check that PAGEFAULT was
+ * negotiated, and would register guest memory with a userfaultfd the frontend
+ * controls, so that a worker touching an absent page blocks for good).
+ */
+static bool
+msg_forbidden(uint32_t request)
+{
+	switch (request) {
+	case VHU_IOTLB_MSG:
+	case VHU_GET_CONFIG:
+	case VHU_SET_CONFIG:
+	case VHU_POSTCOPY_ADVISE:
+	case VHU_POSTCOPY_LISTEN:
+	case VHU_POSTCOPY_END:
+	case VHU_GET_INFLIGHT_FD:
+	case VHU_SET_INFLIGHT_FD:
+		return true;
+	default:
+		return false;
+	}
+}
+
 static enum rte_vhost_msg_result
 pre_msg(int vid, void *msg)
 {
@@ -249,6 +286,11 @@ pre_msg(int vid, void *msg)
 
 	if (vm == NULL)
 		return res;
+	if (msg_forbidden(m->request)) {
+		VCD_LOG(WARNING, "%s: refusing vhost-user request %u (feature not offered)",
+			vm->name, m->request);
+		return RTE_VHOST_MSG_RESULT_ERR;
+	}
 	pthread_mutex_lock(&vm->ctl_lock);
 	if (m->request == VHU_CREATE_CRYPTO_SESSION)
 		res = create_session(vm, m);

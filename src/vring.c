@@ -34,6 +34,39 @@ vcd_chain_err_name(enum vcd_chain_err err)
 	return err < VCD_CHAIN_ERR_MAX ? chain_err_names[err] : "unknown";
 }
 
+/* Whether [p, p+len) lies inside one region of the daemon's mapping of guest memory. */
+static bool
+in_one_region(const struct rte_vhost_memory *mem, const void *p, uint64_t len)
+{
+	uint64_t a = (uint64_t)(uintptr_t)p;
+	uint32_t i;
+
+	for (i = 0; i < mem->nregions; i++) {
+		const struct rte_vhost_mem_region *r = &mem->regions[i];
+
+		if (a >= r->host_user_addr && len <= r->size &&
+			a - r->host_user_addr <= r->size - len)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * librte_vhost checks the rings against guest memory once, for the size they
+ * had then; a frontend may change the size (SET_VRING_NUM) or turn on event
+ * idx afterwards without the rings being translated again.  Check them here
+ * for the size and features we will actually use.
+ */
+static bool
+rings_inside(const struct rte_vhost_vring *vv, const struct rte_vhost_memory *mem, bool event_idx)
+{
+	uint64_t extra = event_idx ? 2 : 0;
+
+	return in_one_region(mem, vv->desc, 16ull * vv->size) &&
+		in_one_region(mem, vv->avail, 4 + 2ull * vv->size + extra) &&
+		in_one_region(mem, vv->used, 4 + 8ull * vv->size + extra);
+}
+
 int
 vcd_vring_setup(struct vcd_vring *vr, int vid, uint16_t qid, struct rte_vhost_memory *mem,
 	bool event_idx, uint16_t last_avail, uint16_t last_used)
@@ -44,7 +77,7 @@ vcd_vring_setup(struct vcd_vring *vr, int vid, uint16_t qid, struct rte_vhost_me
 		return -ENODEV;
 	if (vv.desc == NULL || vv.avail == NULL || vv.used == NULL || vv.size == 0)
 		return -EAGAIN;
-	if ((vv.size & (vv.size - 1)) != 0)
+	if ((vv.size & (vv.size - 1)) != 0 || !rings_inside(&vv, mem, event_idx))
 		return -EINVAL;
 	memset(vr, 0, sizeof(*vr));
 	vr->desc = vv.desc;
@@ -140,6 +173,11 @@ walk_buffer(const struct vcd_vring *vr, struct walk *w, const struct vring_desc 
 	}
 	if (!w->mapping || d->len == 0)
 		return;
+	/* Totals stay below 2^30: checked before they can wrap. */
+	if (d->len > (1u << 30) - ((d->flags & VRING_DESC_F_WRITE) ? c->wr_len : c->rd_len)) {
+		walk_fail(w, VCD_CHAIN_BAD_ADDR);
+		return;
+	}
 	if (d->flags & VRING_DESC_F_WRITE) {
 		rc = vcd_vring_map(vr, d->addr, d->len, c->wr, &c->nb_wr, VCD_CHAIN_MAX_SEGS);
 		c->wr_len += d->len;
@@ -149,7 +187,7 @@ walk_buffer(const struct vcd_vring *vr, struct walk *w, const struct vring_desc 
 	}
 	if (rc == -E2BIG)
 		walk_fail(w, VCD_CHAIN_TOO_MANY_SEGS);
-	else if (rc != 0 || c->rd_len > (1u << 30) || c->wr_len > (1u << 30))
+	else if (rc != 0)
 		walk_fail(w, VCD_CHAIN_BAD_ADDR);
 }
 

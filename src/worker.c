@@ -41,7 +41,8 @@ op_req(struct rte_crypto_op *op)
 static inline void
 count_add(uint32_t *c, int32_t v)
 {
-	__atomic_store_n(c, *c + v, __ATOMIC_RELAXED);
+	/* Release: the control thread frees a session once it reads 0 here. */
+	__atomic_store_n(c, *c + v, __ATOMIC_RELEASE);
 }
 
 /* Answer a chain without a cryptodev op: status if it has one, else a bare used entry. */
@@ -116,7 +117,13 @@ build_mbufs(struct vcd_worker *w, const struct vcd_seg *s, uint16_t n, uint32_t 
 		off = 0;
 		while (left > 0) {
 			uint16_t piece = (uint16_t)RTE_MIN(left, (uint32_t)VCD_MBUF_SEG_MAX);
-			struct rte_mbuf *m = w->mb_free[--w->nb_mb_free];
+			struct rte_mbuf *m;
+
+			if (unlikely(w->nb_mb_free == 0)) {
+				*head = first; /* the caller recycles what was taken */
+				return -ENOSPC;
+			}
+			m = w->mb_free[--w->nb_mb_free];
 
 			mbuf_set(m, va, piece);
 			if (last != NULL)
@@ -241,10 +248,10 @@ fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout
 	struct vcd_req *r = op_req(op);
 	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
 
-	if (!seg_copy(c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->iv, l->iv_len))
-		return VIRTIO_CRYPTO_BADMSG;
 	sym->m_src = NULL;
 	sym->m_dst = NULL;
+	if (!seg_copy(c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->iv, l->iv_len))
+		return VIRTIO_CRYPTO_BADMSG;
 	if (build_mbufs(w, c->rd, c->nb_rd, src_off, l->src_len, &sym->m_src) != 0 ||
 		build_mbufs(w, c->wr, c->nb_wr, 0, l->src_len, &sym->m_dst) != 0)
 		return VIRTIO_CRYPTO_BADMSG;
@@ -530,7 +537,9 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		handle_sync(w, vm, c, &l, s);
 		return true;
 	}
-	if (unlikely(w->nb_mb_free < (uint32_t)c->nb_rd + c->nb_wr + 2u))
+	/* A mbuf per segment, plus one per 64 KiB piece of a segment, both directions. */
+	if (unlikely(w->nb_mb_free <
+		    (uint32_t)c->nb_rd + c->nb_wr + 2u + 2u * (l.src_len / VCD_MBUF_SEG_MAX)))
 		return false;
 	op = w->op_free[--w->nb_op_free];
 	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
@@ -636,19 +645,29 @@ enqueue_all(struct vcd_worker *w)
 
 	for (b = 0; b < w->nb_backends; b++) {
 		struct vcd_stage *st = &w->stage[b];
-		uint16_t n;
+		uint16_t n, done;
 
 		if (st->n == 0)
 			continue;
 		n = rte_cryptodev_enqueue_burst(st->dev_id, (uint16_t)w->id, st->ops, st->n);
 		st->inflight += n;
-		total += n;
-		if (n < st->n) {
+		/*
+		 * An op the PMD could not even build (QAT: more segments than its
+		 * SGL takes) stays at the head with an error status: answer it
+		 * rather than offer it again forever.
+		 */
+		for (done = n;
+			done < st->n && st->ops[done]->status != RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+			done++)
+			complete_op(w, st->ops[done]);
+		total += done;
+		if (done < st->n) {
 			/* Keep the rest, in order, for the next poll: nothing is dropped. */
-			memmove(st->ops, st->ops + n, (size_t)(st->n - n) * sizeof(st->ops[0]));
+			memmove(st->ops, st->ops + done,
+				(size_t)(st->n - done) * sizeof(st->ops[0]));
 			st->enq_full++;
 		}
-		st->n -= n;
+		st->n -= done;
 	}
 	return total;
 }
@@ -712,7 +731,8 @@ poll_once(struct vcd_worker *w)
 	for (i = 0; i < w->nb_vms; i++) {
 		struct vcd_vm *vm = w->vms[i];
 
-		if (vm->vr.pending_used != 0)
+		/* A stopped VM's ring belongs to the control thread. */
+		if (vm->have == VCD_VM_RUNNING && vm->vr.pending_used != 0)
 			vm->stats.notifications += (uint64_t)vcd_vring_flush(&vm->vr);
 	}
 	return work;

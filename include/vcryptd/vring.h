@@ -78,12 +78,18 @@ struct vcd_vring {
 int vcd_vring_setup(struct vcd_vring *vr, int vid, uint16_t qid, struct rte_vhost_memory *mem,
 	bool event_idx, uint16_t last_avail, uint16_t last_used);
 
-/* Number of chains the guest has made available and we have not taken. */
+/*
+ * Number of chains the guest has made available and we have not taken.  A
+ * guest claiming more than the ring holds is broken; take at most a ring's
+ * worth (it only replays its own stale entries).
+ */
 static inline uint16_t
 vcd_vring_avail_count(const struct vcd_vring *vr)
 {
 	uint16_t idx = __atomic_load_n(&vr->avail->idx, __ATOMIC_ACQUIRE);
-	return (uint16_t)(idx - vr->last_avail);
+	uint16_t n = (uint16_t)(idx - vr->last_avail);
+
+	return n <= vr->size ? n : vr->size;
 }
 
 /*
