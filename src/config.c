@@ -96,6 +96,10 @@ const struct option_desc config_options[] = {
 		.max = 65536,
 		.help = "descriptors of each worker's queue pair on each backend; a full one keeps "
 			"requests staged, never drops them"},
+	{DAEMON(vhost_proxy), .key = "vhost_proxy", .type = T_BOOL, .def = "yes",
+		.help = "own the VM sockets and relay vhost-user to librte_vhost, answering "
+			"session messages ourselves: QEMU >= 8.1's 1072-byte session message "
+			"then works on DPDK < 25.03 (which drops messages over 632 bytes)"},
 	{DAEMON(mbuf_pool_size), .key = "mbuf_pool_size", .type = T_UINT, .def = "16383",
 		.min = 255, .max = 16777215, .help = "mbufs shared by all workers"},
 	{DAEMON(max_sessions_per_vm), .key = "max_sessions_per_vm", .type = T_UINT, .def = "1024",

@@ -33,11 +33,13 @@
 
 #include <linux/virtio_config.h>
 #include <linux/virtio_ring.h>
+#include <rte_eal.h>
 #include <rte_vhost.h>
 
 #include "vcryptd/log.h"
 #include "vcryptd/session_msg.h"
 #include "vcryptd/vhost_dev.h"
+#include "vcryptd/vhost_proxy.h"
 
 /* vhost-user requests this file handles or watches (vhost-user spec numbers). */
 enum {
@@ -96,6 +98,7 @@ static unsigned int nb_vms;
 static struct vcd_worker *workers;
 static struct vcd_vm *vm_by_vid[RTE_MAX_VHOST_DEVICE];
 static uint32_t default_max_sessions;
+static bool use_proxy;
 
 unsigned int
 vcd_vhost_vm_count(void)
@@ -184,51 +187,84 @@ ring_try_start(struct vcd_vm *vm)
 		vm->name, vm->vr.size, vm->worker, (unsigned long long)features);
 }
 
-static enum rte_vhost_msg_result
-create_session(struct vcd_vm *vm, struct vhu_msg *m)
+static int
+create_session(struct vcd_vm *vm, uint8_t *payload, uint32_t size, uint32_t cap)
 {
 	enum vcd_sess_layout used = VCD_SESS_LAYOUT_AUTO;
 	struct vcd_sess_params p;
 	uint64_t id = 0;
+	int64_t reply;
 	int rc;
 
-	rc = vcd_sess_msg_decode(vm->layout, m->payload.bytes, m->size, &p, &used);
+	rc = vcd_sess_msg_decode(vm->layout, payload, size, &p, &used);
 	if (rc == 0)
 		rc = vcd_sess_create(&vm->sessions, &p, &id, vm->name);
 	if (rc != 0) {
 		vm->sessions_refused++;
 		VCD_LOG(NOTICE, "%s: create-session (%u bytes, %s layout) refused: %s", vm->name,
-			m->size, vcd_sess_layout_name(used), strerror(-rc));
+			size, vcd_sess_layout_name(used), strerror(-rc));
 	} else {
 		vm->sessions_created++;
 	}
-	if (used != VCD_SESS_LAYOUT_AUTO && vcd_sess_msg_size(used) == m->size &&
-		m->size <= VHU_PAYLOAD_MAX)
-		vcd_sess_msg_set_reply_id(used, m->payload.bytes, rc == 0 ? (int64_t)id : -1);
-	else if (m->size >= sizeof(int64_t))
-		m->payload.u64 = (uint64_t)-1; /* both 632-byte layouts read the id at 0 */
-	return RTE_VHOST_MSG_RESULT_REPLY;
+	reply = rc == 0 ? (int64_t)id : -1;
+	if (used != VCD_SESS_LAYOUT_AUTO && vcd_sess_msg_size(used) == size && size <= cap)
+		vcd_sess_msg_set_reply_id(used, payload, reply);
+	else if (size >= sizeof(reply))
+		memcpy(payload, &reply, sizeof(reply)); /* both 632-byte layouts read it at 0 */
+	return 1;
 }
 
-static enum rte_vhost_msg_result
-close_session(struct vcd_vm *vm, struct vhu_msg *m)
+static int
+close_session(struct vcd_vm *vm, const uint8_t *payload, uint32_t size)
 {
 	struct vcd_session *s = NULL;
+	uint64_t id = 0;
 
-	if (m->size == sizeof(uint64_t))
-		s = vcd_sess_unpublish(&vm->sessions, m->payload.u64);
+	if (size == sizeof(id)) {
+		memcpy(&id, payload, sizeof(id));
+		s = vcd_sess_unpublish(&vm->sessions, id);
+	}
 	if (s == NULL) {
 		VCD_LOG(NOTICE, "%s: close-session for unknown session %#llx (%u bytes)", vm->name,
-			(unsigned long long)m->payload.u64, m->size);
-		/* An error without a requested reply would make the library drop the guest. */
-		return (m->flags & VHU_FLAG_NEED_REPLY) ? RTE_VHOST_MSG_RESULT_ERR
-							: RTE_VHOST_MSG_RESULT_OK;
+			(unsigned long long)id, size);
+		return -1;
 	}
 	/* The worker may have looked it up just before: wait for it to let go. */
 	vcd_worker_quiesce(&workers[vm->worker]);
 	while (__atomic_load_n(&s->inflight, __ATOMIC_ACQUIRE) != 0)
 		usleep(50);
 	vcd_sess_destroy(s);
+	return 0;
+}
+
+int
+vcd_vhost_session_msg(
+	struct vcd_vm *vm, uint32_t request, uint8_t *payload, uint32_t size, uint32_t cap)
+{
+	int rc;
+
+	pthread_mutex_lock(&vm->ctl_lock);
+	if (!vm->connected)
+		rc = -1;
+	else if (request == VHU_CREATE_CRYPTO_SESSION)
+		rc = create_session(vm, payload, size, cap);
+	else
+		rc = close_session(vm, payload, size);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	return rc;
+}
+
+/* Session messages arriving through librte_vhost (no proxy). */
+static enum rte_vhost_msg_result
+session_msg(struct vcd_vm *vm, struct vhu_msg *m)
+{
+	int rc = vcd_vhost_session_msg(vm, m->request, m->payload.bytes, m->size, VHU_PAYLOAD_MAX);
+
+	if (rc > 0)
+		return RTE_VHOST_MSG_RESULT_REPLY;
+	/* An error without a requested reply would make the library drop the guest. */
+	if (rc < 0 && (m->flags & VHU_FLAG_NEED_REPLY))
+		return RTE_VHOST_MSG_RESULT_ERR;
 	return RTE_VHOST_MSG_RESULT_OK;
 }
 
@@ -291,14 +327,13 @@ pre_msg(int vid, void *msg)
 			vm->name, m->request);
 		return RTE_VHOST_MSG_RESULT_ERR;
 	}
-	pthread_mutex_lock(&vm->ctl_lock);
-	if (m->request == VHU_CREATE_CRYPTO_SESSION)
-		res = create_session(vm, m);
-	else if (m->request == VHU_CLOSE_CRYPTO_SESSION)
-		res = close_session(vm, m);
-	else if (msg_touches_ring(m->request))
+	if (m->request == VHU_CREATE_CRYPTO_SESSION || m->request == VHU_CLOSE_CRYPTO_SESSION)
+		return session_msg(vm, m);
+	if (msg_touches_ring(m->request)) {
+		pthread_mutex_lock(&vm->ctl_lock);
 		ring_stop(vm);
-	pthread_mutex_unlock(&vm->ctl_lock);
+		pthread_mutex_unlock(&vm->ctl_lock);
+	}
 	return res;
 }
 
@@ -332,7 +367,7 @@ vm_by_socket(int vid)
 	if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0)
 		return NULL;
 	for (i = 0; i < nb_vms; i++) {
-		if (strcmp(vms[i].socket, path) == 0)
+		if (strcmp(vms[i].vhost_path, path) == 0)
 			return &vms[i];
 	}
 	return NULL;
@@ -433,6 +468,7 @@ vcd_vhost_init(const struct vcd_config *cfg, struct vcd_worker *w, unsigned int 
 
 	workers = w;
 	default_max_sessions = cfg->max_sessions_per_vm;
+	use_proxy = cfg->vhost_proxy;
 	for (i = 0; i < cfg->nb_vms; i++) {
 		const struct vcd_vm_conf *vc = &cfg->vms[i];
 		struct vcd_vm *vm = &vms[i];
@@ -441,6 +477,7 @@ vcd_vhost_init(const struct vcd_config *cfg, struct vcd_worker *w, unsigned int 
 		memset(vm, 0, sizeof(*vm));
 		snprintf(vm->name, sizeof(vm->name), "%s", vc->name);
 		snprintf(vm->socket, sizeof(vm->socket), "%s", vc->socket);
+		snprintf(vm->vhost_path, sizeof(vm->vhost_path), "%s", vc->socket);
 		vm->layout = vc->session_layout;
 		vm->max_sessions = vc->max_sessions ? vc->max_sessions : default_max_sessions;
 		vm->worker = wk->id;
@@ -452,53 +489,36 @@ vcd_vhost_init(const struct vcd_config *cfg, struct vcd_worker *w, unsigned int 
 	return 0;
 }
 
-/*
- * A socket file left by a dead daemon would make bind() fail.  Remove it only
- * if nobody answers on it; a live one means another daemon owns the path.
- */
-static int
-clear_stale_socket(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	struct stat st;
-	int fd, rc;
-
-	if (lstat(path, &st) != 0)
-		return 0;
-	if (!S_ISSOCK(st.st_mode))
-		return -EEXIST;
-	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	fd = socket(AF_UNIX, SOCK_STREAM, 0);
-	if (fd < 0)
-		return -errno;
-	rc = connect(fd, (struct sockaddr *)&sa, sizeof(sa));
-	close(fd);
-	if (rc == 0)
-		return -EADDRINUSE;
-	return unlink(path) == 0 ? 0 : -errno;
-}
-
 static int
 start_socket(struct vcd_vm *vm)
 {
-	int rc = clear_stale_socket(vm->socket);
+	const char *path = vm->vhost_path;
+	int rc;
 
+	if (use_proxy) {
+		rc = vcd_proxy_add(vm, rte_eal_get_runtime_dir());
+		if (rc == 0)
+			rc = vcd_socket_clear_stale(path);
+	} else {
+		rc = vcd_socket_clear_stale(path);
+	}
 	if (rc != 0) {
 		VCD_LOG(ERR, "%s: socket %s: %s (%s)", vm->name, vm->socket, strerror(-rc),
 			rc == -EADDRINUSE ? "another vcryptd is serving it"
 					  : "remove the file or choose another socket path");
 		return rc;
 	}
-	if (rte_vhost_driver_register(vm->socket, 0) != 0)
+	if (rte_vhost_driver_register(path, 0) != 0)
 		return -EIO;
-	if (rte_vhost_driver_set_features(vm->socket, VCD_VIRTIO_FEATURES) != 0 ||
-		rte_vhost_driver_set_protocol_features(vm->socket, VCD_PROTOCOL_FEATURES) != 0 ||
-		rte_vhost_driver_callback_register(vm->socket, &device_ops) != 0 ||
-		rte_vhost_driver_start(vm->socket) != 0) {
-		rte_vhost_driver_unregister(vm->socket);
+	if (rte_vhost_driver_set_features(path, VCD_VIRTIO_FEATURES) != 0 ||
+		rte_vhost_driver_set_protocol_features(path, VCD_PROTOCOL_FEATURES) != 0 ||
+		rte_vhost_driver_callback_register(path, &device_ops) != 0 ||
+		rte_vhost_driver_start(path) != 0) {
+		rte_vhost_driver_unregister(path);
 		return -EIO;
 	}
-	VCD_LOG(INFO, "%s: listening on %s (worker %u)", vm->name, vm->socket, vm->worker);
+	VCD_LOG(INFO, "%s: listening on %s (worker %u%s)", vm->name, vm->socket, vm->worker,
+		use_proxy ? ", relayed to librte_vhost" : "");
 	return 0;
 }
 
@@ -506,19 +526,22 @@ int
 vcd_vhost_start(void)
 {
 	unsigned int i;
-	int rc;
+	int rc = 0;
 
-	for (i = 0; i < nb_vms; i++) {
+	for (i = 0; i < nb_vms && rc == 0; i++) {
 		rc = start_socket(&vms[i]);
 		if (rc != 0) {
 			VCD_LOG(ERR, "%s: cannot serve vhost-user socket %s", vms[i].name,
 				vms[i].socket);
 			while (i-- > 0)
-				rte_vhost_driver_unregister(vms[i].socket);
-			return rc;
+				rte_vhost_driver_unregister(vms[i].vhost_path);
 		}
 	}
-	return 0;
+	if (rc == 0 && use_proxy)
+		rc = vcd_proxy_start();
+	if (rc != 0 && use_proxy)
+		vcd_proxy_stop();
+	return rc;
 }
 
 void
@@ -534,10 +557,12 @@ vcd_vhost_stop(void)
 		ring_stop(vm);
 		pthread_mutex_unlock(&vm->ctl_lock);
 		/* Closes the connection; the library calls no destroy_connection for it. */
-		rte_vhost_driver_unregister(vm->socket);
+		rte_vhost_driver_unregister(vm->vhost_path);
 		pthread_mutex_lock(&vm->ctl_lock);
 		vm_disconnect(vm);
 		pthread_mutex_unlock(&vm->ctl_lock);
 		pthread_mutex_destroy(&vm->ctl_lock);
 	}
+	if (use_proxy)
+		vcd_proxy_stop();
 }

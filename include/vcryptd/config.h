@@ -60,6 +60,7 @@ struct vcd_config {
 	char lcores[64];     /* EAL -l list: first = main (control), rest = workers */
 	uint32_t burst;
 	uint32_t qp_depth;
+	bool vhost_proxy;
 	uint32_t mbuf_pool_size;
 	uint32_t max_sessions_per_vm;
 	bool hugepages;

@@ -26,6 +26,15 @@ int vcd_vhost_start(void);
 /* Drain every VM (all answers posted), close the sockets, free sessions. */
 void vcd_vhost_stop(void);
 
+/*
+ * A CREATE (26) or CLOSE (27) crypto-session message for @vm, whichever way it
+ * arrived (librte_vhost's hook, or the proxy).  @payload has room for @cap
+ * bytes; a reply is written in place.  Returns 1 (send @size bytes of
+ * @payload back as the reply), 0 (done, no reply), -1 (refused).
+ */
+int vcd_vhost_session_msg(
+	struct vcd_vm *vm, uint32_t request, uint8_t *payload, uint32_t size, uint32_t cap);
+
 unsigned int vcd_vhost_vm_count(void);
 struct vcd_vm *vcd_vhost_vm(unsigned int idx);
 

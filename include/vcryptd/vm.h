@@ -46,8 +46,10 @@ struct vcd_vm_stats {
 struct vcd_vm {
 	/* Configuration (immutable while the VM exists). */
 	char name[VCD_NAME_MAX];
-	char socket[PATH_MAX];
-	int layout; /* enum vcd_sess_layout */
+	char socket[PATH_MAX];     /* the public socket QEMU connects to */
+	char vhost_path[PATH_MAX]; /* where librte_vhost listens: socket, or the proxy's private one
+				    */
+	int layout;                /* enum vcd_sess_layout */
 	uint32_t max_sessions;
 	unsigned int worker;
 

@@ -246,10 +246,21 @@ START_TEST(stop_with_requests_in_flight)
 }
 END_TEST
 
+/* Whether this daemon runs without its vhost-user relay (--set vhost_proxy=no). */
+static bool
+no_proxy(void)
+{
+	const char *args = getenv("VCD_DAEMON_ARGS");
+
+	return args != NULL && strstr(args, "vhost_proxy=no") != NULL;
+}
+
 /*
  * QEMU >= 8.1 sends a 1072-byte session message.  librte_vhost before 25.03
  * drops any message larger than its 632-byte payload union before vcryptd
- * sees it: the connection goes, the daemon must not, and the next guest works.
+ * sees it.  With the relay (the default) vcryptd answers it itself and the
+ * session works; without it, the connection goes, the daemon must not, and
+ * the next guest works.
  */
 START_TEST(qemu81_layout)
 {
@@ -259,11 +270,13 @@ START_TEST(qemu81_layout)
 
 	fill(key, 16, 60);
 	sid = cbc_session(db, key);
-#if VCD_DPDK_HAS_BIG_VHOST_MSG
-	ck_assert(sid >= 0);
-	expect_cbc(db, (uint64_t)sid, key, 61);
-	vcdb_close(db);
-#else
+	if (!no_proxy() || VCD_DPDK_HAS_BIG_VHOST_MSG) {
+		ck_assert_msg(sid >= 0, "qemu81 session refused: %lld", (long long)sid);
+		expect_cbc(db, (uint64_t)sid, key, 61);
+		ck_assert_int_eq(vcdb_session_close(db, (uint64_t)sid), 0);
+		vcdb_close(db);
+		return;
+	}
 	ck_assert_msg(sid == -ECONNRESET || sid == -ETIMEDOUT,
 		"expected librte_vhost 22.11 to drop the connection, got %lld", (long long)sid);
 	vcdb_abort(db);
@@ -273,7 +286,6 @@ START_TEST(qemu81_layout)
 	ck_assert(sid >= 0);
 	expect_cbc(db, (uint64_t)sid, key, 62);
 	vcdb_close(db);
-#endif
 }
 END_TEST
 
