@@ -36,13 +36,13 @@
 #define L_PARSE_NAME   0x08
 #define S_NULL_USED    0x80
 
-#define CHECK(cond)                                                                              \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__,     \
-				#cond);                                                          \
-			abort();                                                                 \
-		}                                                                                \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__,       \
+				#cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -86,8 +86,8 @@ check_params(const struct vcd_sess_params *p)
 {
 	CHECK(p->cipher_key_len <= VCD_SESS_CIPHER_KEY_MAX);
 	CHECK(p->auth_key_len <= VCD_SESS_AUTH_KEY_MAX);
-	CHECK(all_zero(p->cipher_key + p->cipher_key_len,
-		VCD_SESS_CIPHER_KEY_MAX - p->cipher_key_len));
+	CHECK(all_zero(
+		p->cipher_key + p->cipher_key_len, VCD_SESS_CIPHER_KEY_MAX - p->cipher_key_len));
 	CHECK(all_zero(p->auth_key + p->auth_key_len, VCD_SESS_AUTH_KEY_MAX - p->auth_key_len));
 }
 

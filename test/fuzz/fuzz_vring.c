@@ -52,13 +52,13 @@
 #define F_HOST_REV   0x20
 #define F_EVENT_IDX  0x40
 
-#define CHECK(cond)                                                                              \
-	do {                                                                                     \
-		if (!(cond)) {                                                                   \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__,     \
-				#cond);                                                          \
-			abort();                                                                 \
-		}                                                                                \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__,       \
+				#cond);                                                            \
+			abort();                                                                   \
+		}                                                                                  \
 	} while (0)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -312,7 +312,8 @@ check_chain(const struct guest *g, const struct vcd_vring *vr, const struct vcd_
 	CHECK(c->err < VCD_CHAIN_ERR_MAX);
 	CHECK(strcmp(vcd_chain_err_name((enum vcd_chain_err)c->err), "unknown") != 0);
 	if (c->head >= vr->size)
-		CHECK(c->err == VCD_CHAIN_BAD_HEAD && c->nb_rd + c->nb_wr == 0 && c->status == NULL);
+		CHECK(c->err == VCD_CHAIN_BAD_HEAD && c->nb_rd + c->nb_wr == 0 &&
+			c->status == NULL);
 	if (c->status != NULL) {
 		CHECK(host_range_mapped(g, nb, (uintptr_t)c->status, 1));
 		(void)*(volatile uint8_t *)c->status;
@@ -355,9 +356,11 @@ run_ring(const struct layout *l, const struct guest *g, struct vcd_chain *c)
 		CHECK(vr.used_idx == (uint16_t)(l->last_avail + k));
 		check_chain(g, &vr, c);
 		vcd_vring_push(&vr, c->head, c->wr_len);
+		/* Publish after each chain: event idx then compares against the last signal. */
+		vcd_vring_flush(&vr);
+		CHECK(vr.used->idx == vr.used_idx && vr.pending_used == 0);
 	}
-	vcd_vring_flush(&vr);
-	CHECK(vr.used->idx == (uint16_t)(l->last_avail + l->nb_pops) && vr.pending_used == 0);
+	CHECK(vr.used_idx == (uint16_t)(l->last_avail + l->nb_pops));
 	vcd_vring_suppress_kicks(&vr);
 }
 

@@ -73,6 +73,11 @@ def vring_seeds():
     seeds['huge_region'] = vring_seed([
         desc(huge + 4096, 1 << 20, NEXT, 1), desc(huge, 1 << 20, WRITE)], nb_regions=2,
         flags=F_HUGE, pops=2, heads=(0, 2))
+    # Two readable buffers of 1 MiB and 4 GiB - 64 KiB: their total must not wrap 32 bits
+    # back under the 1 GiB cap (it did before the check moved ahead of the addition).
+    seeds['len_wrap_4g'] = vring_seed([
+        desc(huge + 4096, 1 << 20, NEXT, 1), desc(huge, 0xffff0000)], nb_regions=2,
+        flags=F_HUGE)
     seeds['huge_too_long'] = vring_seed([desc(huge, 0x80000000, WRITE)], nb_regions=2,
                                         flags=F_HUGE)
     # Guest memory at the top of the address space.
