@@ -191,6 +191,30 @@ walk_buffer(const struct vcd_vring *vr, struct walk *w, const struct vring_desc 
 		walk_fail(w, VCD_CHAIN_BAD_ADDR);
 }
 
+/*
+ * One copy of a descriptor out of guest memory.  Indirect tables need not be
+ * 8-byte aligned (virtio does not ask it), so read through a packed type.
+ */
+struct unaligned_desc {
+	uint64_t addr;
+	uint32_t len;
+	uint16_t flags;
+	uint16_t next;
+} __attribute__((packed, may_alias));
+
+static inline struct vring_desc
+read_desc(const struct vring_desc *p)
+{
+	const volatile struct unaligned_desc *u = (const volatile struct unaligned_desc *)p;
+	struct vring_desc d;
+
+	d.addr = u->addr;
+	d.len = u->len;
+	d.flags = u->flags;
+	d.next = u->next;
+	return d;
+}
+
 /* Returns false on a structural error: the chain cannot be trusted to carry a status. */
 static bool
 walk_table(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *tbl, uint32_t n,
@@ -214,7 +238,7 @@ walk_table(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *
 			walk_fail(w, VCD_CHAIN_LOOP);
 			return false;
 		}
-		d = *(const volatile struct vring_desc *)&tbl[idx];
+		d = read_desc(&tbl[idx]);
 		if (d.flags & VRING_DESC_F_INDIRECT) {
 			const struct vring_desc *itbl;
 			uint64_t l = d.len;

@@ -39,7 +39,7 @@ enum vcd_chain_err {
 	VCD_CHAIN_BAD_INDEX, /* next index >= table size */
 	VCD_CHAIN_LOOP,      /* more descriptors than the table holds */
 	VCD_CHAIN_NESTED_INDIRECT,
-	VCD_CHAIN_BAD_INDIRECT, /* indirect table length, alignment or mapping */
+	VCD_CHAIN_BAD_INDIRECT, /* indirect table length or mapping */
 	VCD_CHAIN_BAD_ADDR,     /* buffer not inside the guest's regions */
 	VCD_CHAIN_ORDER,        /* readable descriptor after a writable one */
 	VCD_CHAIN_TOO_MANY_SEGS,

@@ -351,6 +351,7 @@ run_ring(const struct layout *l, const struct guest *g, struct vcd_chain *c)
 		uint16_t head = vr.avail->ring[before & mask];
 
 		memset(c, 0xa5 ^ (int)k, sizeof(*c));
+		CHECK(vcd_vring_avail_count(&vr) <= vr.size);
 		vcd_vring_pop(&vr, c);
 		CHECK(vr.last_avail == (uint16_t)(before + 1) && c->head == head);
 		CHECK(vr.used_idx == (uint16_t)(l->last_avail + k));
