@@ -40,33 +40,8 @@
 #include "vcryptd/session_msg.h"
 #include "vcryptd/vhost_dev.h"
 #include "vcryptd/vhost_proxy.h"
+#include "vcryptd/vhost_user_proto.h"
 
-/* vhost-user requests this file handles or watches (vhost-user spec numbers). */
-enum {
-	VHU_SET_FEATURES = 2,
-	VHU_RESET_OWNER = 4,
-	VHU_SET_MEM_TABLE = 5,
-	VHU_SET_LOG_BASE = 6,
-	VHU_SET_VRING_NUM = 8,
-	VHU_SET_VRING_ADDR = 9,
-	VHU_SET_VRING_BASE = 10,
-	VHU_GET_VRING_BASE = 11,
-	VHU_SET_VRING_KICK = 12,
-	VHU_SET_VRING_CALL = 13,
-	VHU_SET_VRING_ENABLE = 18,
-	VHU_IOTLB_MSG = 22,
-	VHU_GET_CONFIG = 24,
-	VHU_SET_CONFIG = 25,
-	VHU_CREATE_CRYPTO_SESSION = 26,
-	VHU_CLOSE_CRYPTO_SESSION = 27,
-	VHU_POSTCOPY_ADVISE = 28,
-	VHU_POSTCOPY_LISTEN = 29,
-	VHU_POSTCOPY_END = 30,
-	VHU_GET_INFLIGHT_FD = 31,
-	VHU_SET_INFLIGHT_FD = 32,
-};
-
-#define VHU_FLAG_NEED_REPLY (1u << 3)
 /* librte_vhost 22.11's payload union (the 632-byte crypto session struct is its largest). */
 #define VHU_PAYLOAD_MAX 632
 

@@ -32,16 +32,12 @@
 #include "vcryptd/log.h"
 #include "vcryptd/vhost_dev.h"
 #include "vcryptd/vhost_proxy.h"
+#include "vcryptd/vhost_user_proto.h"
 
-#define HDR_SIZE       12
-#define PAYLOAD_MAX    4096 /* every vhost-user request is far smaller */
-#define FDS_MAX        8    /* VHOST_MEMORY_MAX_NREGIONS */
-#define REQ_CREATE     26
-#define REQ_CLOSE      27
-#define FLAG_VERSION   0x1u
-#define FLAG_REPLY     0x4u
-#define FLAG_NEED_REPL 0x8u
-#define IO_TIMEOUT_S   5
+#define HDR_SIZE     VHU_HDR_SIZE
+#define PAYLOAD_MAX  4096 /* every vhost-user request is far smaller */
+#define FDS_MAX      8    /* VHOST_MEMORY_MAX_NREGIONS */
+#define IO_TIMEOUT_S 5
 
 struct msg {
 	uint32_t request;
@@ -177,12 +173,12 @@ send_msg(int fd, struct msg *m)
 static int
 session_msg(struct conn *c, struct msg *m)
 {
-	bool need_reply = (m->flags & FLAG_NEED_REPL) != 0;
+	bool need_reply = (m->flags & VHU_FLAG_NEED_REPLY) != 0;
 	int rc;
 
 	close_fds(m);
 	rc = vcd_vhost_session_msg(c->vm, m->request, m->payload, m->size, PAYLOAD_MAX);
-	m->flags = FLAG_VERSION | FLAG_REPLY;
+	m->flags = VHU_FLAG_VERSION | VHU_FLAG_REPLY;
 	if (rc > 0)
 		return send_msg(c->front, m);
 	if (need_reply) {
@@ -217,7 +213,8 @@ relay(struct conn *c, bool from_front)
 		conn_close(c);
 		return;
 	}
-	if (from_front && (m.request == REQ_CREATE || m.request == REQ_CLOSE)) {
+	if (from_front &&
+		(m.request == VHU_CREATE_CRYPTO_SESSION || m.request == VHU_CLOSE_CRYPTO_SESSION)) {
 		rc = session_msg(c, &m);
 	} else {
 		rc = send_msg(from_front ? c->back : c->front, &m);

@@ -13,28 +13,7 @@
 #define VCDB_PAGE        4096u
 #define VCDB_ALIGN(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
 
-/* vhost-user requests the frontend sends (vhost-user spec numbering). */
-enum vhu_request {
-	VHU_GET_FEATURES = 1,
-	VHU_SET_FEATURES = 2,
-	VHU_SET_OWNER = 3,
-	VHU_SET_MEM_TABLE = 5,
-	VHU_SET_VRING_NUM = 8,
-	VHU_SET_VRING_ADDR = 9,
-	VHU_SET_VRING_BASE = 10,
-	VHU_GET_VRING_BASE = 11,
-	VHU_SET_VRING_KICK = 12,
-	VHU_SET_VRING_CALL = 13,
-	VHU_GET_PROTOCOL_FEATURES = 15,
-	VHU_SET_PROTOCOL_FEATURES = 16,
-	VHU_SET_VRING_ENABLE = 18,
-	VHU_CREATE_CRYPTO_SESSION = 26,
-	VHU_CLOSE_CRYPTO_SESSION = 27,
-};
-
-#define VHU_F_PROTOCOL_FEATURES    30
-#define VHU_PROTO_F_REPLY_ACK      3
-#define VHU_PROTO_F_CRYPTO_SESSION 7
+#include "vcryptd/vhost_user_proto.h"
 
 /* One memfd region of guest memory; GPA ranges are adjacent, VA too. */
 struct vcdb_region {

@@ -19,11 +19,8 @@
 
 #include "vcdb_internal.h"
 
-#define VHU_VERSION         0x1u
-#define VHU_FLAG_REPLY      0x4u
-#define VHU_FLAG_NEED_REPLY 0x8u
-#define VHU_MAX_PAYLOAD     4096u
-#define VHU_MAX_FDS         8
+#define VHU_MAX_PAYLOAD 4096u
+#define VHU_MAX_FDS     8
 
 struct vhu_hdr {
 	uint32_t request;
@@ -103,7 +100,7 @@ static int
 send_msg(struct vcdb *db, uint32_t req, uint32_t flags, const void *payload, uint32_t size,
 	const int *fds, unsigned int nfds)
 {
-	struct vhu_hdr h = {.request = req, .flags = VHU_VERSION | flags, .size = size};
+	struct vhu_hdr h = {.request = req, .flags = VHU_FLAG_VERSION | flags, .size = size};
 	char ctl[CMSG_SPACE(sizeof(int) * VHU_MAX_FDS)] = {0};
 	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)payload, size}};
 	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = size ? 2 : 1};
