@@ -186,11 +186,3 @@ vcd_backend_supports(const struct vcd_backend *b, const struct rte_crypto_sym_xf
 	}
 	return true;
 }
-
-bool
-vcd_backend_sgl_ok(const struct vcd_backend *b)
-{
-	const uint64_t need = RTE_CRYPTODEV_FF_IN_PLACE_SGL | RTE_CRYPTODEV_FF_OOP_SGL_IN_SGL_OUT;
-
-	return (b->features & need) == need;
-}

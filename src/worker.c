@@ -240,35 +240,65 @@ parse_layout(const struct virtio_crypto_op_data_req *h, const struct vcd_session
 	return VIRTIO_CRYPTO_OK;
 }
 
+/*
+ * A request whose source or destination is scattered runs in place in one of
+ * the worker's bounce buffers: the source is gathered into it here and the
+ * result scattered back on completion (through r->scatter, an mbuf chain over
+ * the guest's destination).  Cheaper than the PMDs' own scatter-gather
+ * handling, which for crypto_aesni_mb 22.11 is an rte_zmalloc() and two copies
+ * per op, gets multi-segment chain digests wrong and truncates at 64 KiB.
+ */
 static uint8_t
-fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout *l,
-	struct vcd_session *s, struct rte_crypto_op *op)
+fill_bounce(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout *l,
+	struct rte_crypto_op *op, uint32_t src_off)
+{
+	struct vcd_req *r = op_req(op);
+	uint8_t *buf;
+
+	r->bounce = (int32_t)w->bounce_free[--w->nb_bounce_free];
+	buf = w->bounce_pool + (size_t)r->bounce * VCD_BOUNCE_SIZE;
+	seg_copy(c->rd, c->nb_rd, src_off, buf, l->src_len);
+	if (build_mbufs(w, c->wr, c->nb_wr, 0, l->src_len, &r->scatter) != 0 || w->nb_mb_free == 0)
+		return VIRTIO_CRYPTO_BADMSG;
+	op->sym->m_src = w->mb_free[--w->nb_mb_free];
+	mbuf_set(op->sym->m_src, buf, (uint16_t)l->src_len);
+	return VIRTIO_CRYPTO_OK;
+}
+
+static uint8_t
+fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout *l, bool linear,
+	struct rte_crypto_op *op)
 {
 	struct rte_crypto_sym_op *sym = op->sym;
 	struct vcd_req *r = op_req(op);
 	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
+	uint8_t st = VIRTIO_CRYPTO_OK;
 
 	sym->m_src = NULL;
 	sym->m_dst = NULL;
+	r->scatter = NULL;
+	r->bounce = -1;
 	if (!seg_copy(c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->iv, l->iv_len))
 		return VIRTIO_CRYPTO_BADMSG;
-	if (build_mbufs(w, c->rd, c->nb_rd, src_off, l->src_len, &sym->m_src) != 0 ||
-		build_mbufs(w, c->wr, c->nb_wr, 0, l->src_len, &sym->m_dst) != 0)
-		return VIRTIO_CRYPTO_BADMSG;
-	if (sym->m_src->nb_segs == 1 && sym->m_dst->nb_segs == 1 &&
-		sym->m_src->buf_addr == sym->m_dst->buf_addr) {
+	if (!linear) {
+		st = fill_bounce(w, c, l, op, src_off);
+	} else if (build_mbufs(w, c->rd, c->nb_rd, src_off, l->src_len, &sym->m_src) != 0 ||
+		build_mbufs(w, c->wr, c->nb_wr, 0, l->src_len, &sym->m_dst) != 0) {
+		st = VIRTIO_CRYPTO_BADMSG;
+	} else if (sym->m_src->buf_addr == sym->m_dst->buf_addr) {
 		recycle_mbufs(w, sym->m_dst); /* same buffer: run in place */
 		sym->m_dst = NULL;
-	} else if ((sym->m_src->nb_segs > 1 || sym->m_dst->nb_segs > 1) &&
-		!vcd_backend_sgl_ok(vcd_backend_get(s->backend))) {
-		return VIRTIO_CRYPTO_NOTSUPP;
 	}
+	if (st != VIRTIO_CRYPTO_OK)
+		return st;
 	sym->cipher.data.offset = l->cipher_off;
 	sym->cipher.data.length = l->cipher_len;
 	if (l->digest_len != 0) {
 		if (locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len, r) !=
 			0)
 			return VIRTIO_CRYPTO_BADMSG;
+		/* Never hand back an earlier request's digest if the PMD writes none. */
+		memset(r->digest, 0, l->digest_len);
 		sym->auth.data.offset = l->hash_off;
 		sym->auth.data.length = l->hash_len;
 		sym->auth.digest.data = r->digest;
@@ -281,11 +311,30 @@ fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout
 static void
 release_op(struct vcd_worker *w, struct rte_crypto_op *op)
 {
+	struct vcd_req *r = op_req(op);
+
 	recycle_mbufs(w, op->sym->m_src);
 	recycle_mbufs(w, op->sym->m_dst);
+	recycle_mbufs(w, r->scatter);
+	if (r->bounce >= 0)
+		w->bounce_free[w->nb_bounce_free++] = (uint16_t)r->bounce;
 	op->sym->m_src = NULL;
 	op->sym->m_dst = NULL;
+	r->scatter = NULL;
+	r->bounce = -1;
 	w->op_free[w->nb_op_free++] = op;
+}
+
+/* Copy a bounce buffer's result out to the guest's scattered destination. */
+static void
+scatter_out(const struct vcd_req *r, const uint8_t *buf)
+{
+	const struct rte_mbuf *m;
+
+	for (m = r->scatter; m != NULL; m = m->next) {
+		memcpy(m->buf_addr, buf, m->data_len);
+		buf += m->data_len;
+	}
 }
 
 /*
@@ -447,27 +496,18 @@ run_sync(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layou
 
 /*
  * The synchronous path takes what the queue pair cannot (see run_sync()):
- * chains the PMD runs only as halves; requests over 64 KiB; and chains with
- * scattered buffers, because crypto_aesni_mb 22.11 writes the digest of a
- * multi-segment chain into the destination mbufs instead of auth.digest.
+ * chains the PMD runs only as halves, and requests over 64 KiB.
  */
 static bool
-wants_sync(const struct vcd_session *s, const struct req_layout *l, const struct vcd_chain *c)
+wants_sync(const struct vcd_session *s, const struct req_layout *l)
 {
 	const struct vcd_backend *b = vcd_backend_get(s->backend);
-	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
-	bool chain = s->op_type != VIRTIO_CRYPTO_SYM_OP_CIPHER;
 
 	if (s->cs[s->backend] == NULL)
 		return true;
-	if (!(b->features & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO) ||
-		(chain && s->cs_auth[s->backend] == NULL))
+	if (l->src_len <= VCD_ASYNC_MAX_DATA || !(b->features & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO))
 		return false;
-	if (l->src_len > VCD_ASYNC_MAX_DATA)
-		return true;
-	return chain &&
-		(seg_ptr(c->rd, c->nb_rd, src_off, l->src_len) == NULL ||
-			seg_ptr(c->wr, c->nb_wr, 0, l->src_len) == NULL);
+	return s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER || s->cs_auth[s->backend] != NULL;
 }
 
 static void
@@ -506,6 +546,8 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	struct vcd_session *s;
 	struct rte_crypto_op *op;
 	struct vcd_req *r;
+	uint32_t src_off;
+	bool linear;
 	uint8_t st;
 
 	vm->stats.requests++;
@@ -533,17 +575,22 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		finish_now(vm, c, st);
 		return true;
 	}
-	if (unlikely(wants_sync(s, &l, c))) {
+	if (unlikely(wants_sync(s, &l))) {
 		handle_sync(w, vm, c, &l, s);
 		return true;
 	}
+	src_off = sizeof(h) + l.iv_len;
+	linear = seg_ptr(c->rd, c->nb_rd, src_off, l.src_len) != NULL &&
+		seg_ptr(c->wr, c->nb_wr, 0, l.src_len) != NULL;
+	if (unlikely(!linear && w->nb_bounce_free == 0))
+		return false;
 	/* A mbuf per segment, plus one per 64 KiB piece of a segment, both directions. */
 	if (unlikely(w->nb_mb_free <
 		    (uint32_t)c->nb_rd + c->nb_wr + 2u + 2u * (l.src_len / VCD_MBUF_SEG_MAX)))
 		return false;
 	op = w->op_free[--w->nb_op_free];
 	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
-	st = fill_op(w, c, &l, s, op);
+	st = fill_op(w, c, &l, linear, op);
 	if (unlikely(st != VIRTIO_CRYPTO_OK)) {
 		release_op(w, op);
 		finish_now(vm, c, st);
@@ -623,6 +670,8 @@ complete_op(struct vcd_worker *w, struct rte_crypto_op *op)
 	uint8_t st = op_status(op);
 
 	if (st == VIRTIO_CRYPTO_OK) {
+		if (r->bounce >= 0)
+			scatter_out(r, op->sym->m_src->buf_addr);
 		if (r->sess->digest_len != 0) {
 			memcpy(r->dig_dst[0], r->digest, r->dig_len[0]);
 			if (r->dig_len[1] != 0)
@@ -806,6 +855,12 @@ vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint1
 	w->op_free = rte_malloc_socket(NULL, nb_ops * sizeof(void *), 0, socket);
 	w->mb_free = rte_malloc_socket(NULL, nb_mbufs * sizeof(void *), 0, socket);
 	w->bounce = rte_malloc_socket(NULL, VCD_MAX_REQ_DATA, RTE_CACHE_LINE_SIZE, socket);
+	w->bounce_pool = rte_malloc_socket(
+		NULL, (size_t)VCD_BOUNCE_SLOTS * VCD_BOUNCE_SIZE, RTE_CACHE_LINE_SIZE, socket);
+	if (w->bounce_pool == NULL)
+		return -ENOMEM;
+	for (b = 0; b < VCD_BOUNCE_SLOTS; b++)
+		w->bounce_free[w->nb_bounce_free++] = (uint16_t)(VCD_BOUNCE_SLOTS - 1 - b);
 	if (nb_ops > VCD_STAGE_MAX || w->op_pool == NULL || w->mbuf_pool == NULL ||
 		w->op_free == NULL || w->mb_free == NULL || w->bounce == NULL)
 		return -ENOMEM;
@@ -829,6 +884,7 @@ vcd_worker_fini(struct vcd_worker *w)
 	rte_free(w->op_free);
 	rte_free(w->mb_free);
 	rte_free(w->bounce);
+	rte_free(w->bounce_pool);
 	rte_mempool_free(w->op_pool);
 	rte_mempool_free(w->mbuf_pool);
 	memset(w, 0, sizeof(*w));

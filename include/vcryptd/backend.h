@@ -45,7 +45,4 @@ struct vcd_backend *vcd_backend_get(unsigned int idx);
  */
 bool vcd_backend_supports(const struct vcd_backend *b, const struct rte_crypto_sym_xform *xf);
 
-/* Whether @b accepts multi-segment (chained) mbufs in and out of place. */
-bool vcd_backend_sgl_ok(const struct vcd_backend *b);
-
 #endif /* VCRYPTD_BACKEND_H */

@@ -30,6 +30,10 @@
  * length of a multi-segment result to 16 bits when it copies it back.
  */
 #define VCD_ASYNC_MAX_DATA 65535
+/* Bounce buffers per worker for scattered requests on the queue-pair path. */
+#define VCD_BOUNCE_SLOTS 256
+#define VCD_BOUNCE_SIZE  65536
+
 /* Piece of a synchronous request: a multiple of every block size, under 64 KiB. */
 #define VCD_SYNC_CHUNK 65520
 /* Worst case mbufs for one request: every descriptor segment plus splits, both directions. */
@@ -44,6 +48,8 @@ struct vcd_req {
 	uint8_t *status;
 	uint8_t *dig_dst[2];
 	uint16_t dig_len[2];
+	struct rte_mbuf *scatter; /* bounced requests: the guest destination to copy out to */
+	int32_t bounce;           /* bounce slot, or -1 */
 	uint32_t used_len;
 	uint16_t head;
 	uint8_t backend;
@@ -83,7 +89,10 @@ struct vcd_worker {
 	uint32_t nb_ops;
 	uint32_t nb_mbufs;
 
-	uint8_t *bounce; /* linear buffer for synchronous requests with scattered output */
+	uint8_t *bounce;      /* linear buffer for synchronous requests with scattered output */
+	uint8_t *bounce_pool; /* VCD_BOUNCE_SLOTS buffers for scattered queue-pair requests */
+	uint16_t bounce_free[VCD_BOUNCE_SLOTS];
+	uint16_t nb_bounce_free;
 
 	unsigned int nb_backends; /* copied from backend.c at init: no call per poll */
 	struct vcd_worker_stats stats;
