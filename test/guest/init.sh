@@ -1,0 +1,110 @@
+#!/bin/sh
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The vcryptd authors
+#
+# /init of the guest initramfs (scripts/guest-image.sh).  Busybox only.
+# Loads the modules listed in /etc/vcd-modules (dependency order; virtio_crypto
+# last, with a time limit: its registration runs the kernel's self-test through
+# the device, i.e. through vcryptd), then runs vcd-guest-afalg, then powers off.
+# Every line meant for the host starts with "VCRYPTD-GUEST: ".
+#
+# Kernel command line parameters:
+#   vcd.mode=full|quick|load|selftest|sizes|shell   (default full; shell: busybox sh)
+#   vcd.seed=N vcd.threads=N vcd.ops=N vcd.tput=SECONDS vcd.maxlen=BYTES
+#   vcd.sizes=N,N,...  (one line per size; with mode sizes, only that)
+#   vcd.modtimeout=SECONDS  (virtio_crypto registration; default 120)
+export PATH=/bin:/sbin
+T="VCRYPTD-GUEST:"
+mount -t proc proc /proc
+mount -t sysfs sysfs /sys
+mount -t devtmpfs devtmpfs /dev 2>/dev/null
+mkdir -p /dev/pts /dev/shm
+mount -t tmpfs tmpfs /tmp
+
+off() {
+	sync
+	poweroff -f
+	sleep 5
+	echo o >/proc/sysrq-trigger
+}
+fail() {
+	echo "$T RESULT FAIL $*"
+	off
+}
+
+mode=full seed="" threads=8 ops=40 tput=0.5 modtimeout=120 maxlen=262144 sizes=""
+for a in $(cat /proc/cmdline); do
+	case $a in
+	vcd.mode=*) mode=${a#*=} ;;
+	vcd.seed=*) seed=${a#*=} ;;
+	vcd.threads=*) threads=${a#*=} ;;
+	vcd.ops=*) ops=${a#*=} ;;
+	vcd.tput=*) tput=${a#*=} ;;
+	vcd.modtimeout=*) modtimeout=${a#*=} ;;
+	vcd.maxlen=*) maxlen=${a#*=} ;;
+	vcd.sizes=*) sizes=${a#*=} ;;
+	esac
+done
+[ -n "$seed" ] || seed=$(date +%s)
+echo "$T boot kernel=$(uname -r) package=\"$(cat /etc/vcd-kernel)\" cpus=$(grep -c ^processor /proc/cpuinfo) mode=$mode uptime=$(cut -d' ' -f1 /proc/uptime)"
+
+crypto_mod=""
+while read -r m; do
+	case $m in
+	*/virtio_crypto.ko*)
+		crypto_mod=$m
+		continue
+		;;
+	esac
+	insmod "$m" || fail "insmod $m"
+done </etc/vcd-modules
+[ -n "$crypto_mod" ] || fail "virtio_crypto not in /etc/vcd-modules"
+
+if [ "$mode" = shell ]; then
+	setsid cttyhack sh
+	off
+fi
+
+# The device: QEMU's virtio-crypto-pci is 1af4:1054.
+found=""
+for d in /sys/bus/pci/devices/*; do
+	[ "$(cat "$d/vendor")" = 0x1af4 ] && [ "$(cat "$d/device")" = 0x1054 ] && found=${d##*/}
+done
+[ -n "$found" ] || fail "no virtio-crypto PCI device (1af4:1054)"
+echo "$T device pci=$found"
+
+# Registration runs the self-test through vcryptd: a daemon that never answers
+# leaves insmod blocked forever, so give it a deadline.
+t0=$(cut -d' ' -f1 /proc/uptime)
+insmod "$crypto_mod" &
+ipid=$!
+n=0
+while kill -0 "$ipid" 2>/dev/null; do
+	n=$((n + 1))
+	[ "$n" -le $((modtimeout * 5)) ] ||
+		fail "insmod virtio_crypto still blocked after ${modtimeout} s (self-test waiting for the device)"
+	sleep 0.2
+done
+wait "$ipid" || fail "insmod virtio_crypto failed"
+t1=$(cut -d' ' -f1 /proc/uptime)
+echo "$T virtio_crypto loaded t0=$t0 t1=$t1"
+# The driver registers its algorithms once the device is ready; wait for them.
+n=0
+until grep -q '^driver *: virtio_crypto_aes_cbc$' /proc/crypto; do
+	n=$((n + 1))
+	if [ "$n" -gt 50 ]; then
+		dmesg | grep -i virtio | tail -n 20
+		break
+	fi
+	sleep 0.2
+done
+echo "$T cbc(aes) drivers: $(awk '/^name/ {n=$3} /^driver/ {if (n=="cbc(aes)") printf "%s ", $3}' /proc/crypto)"
+
+set -- --mode "$mode" --seed "$seed" --threads "$threads" --ops "$ops" --tput-secs "$tput" \
+	--max-len "$maxlen"
+[ -z "$sizes" ] || set -- "$@" --sizes "$sizes"
+vcd-guest-afalg "$@"
+rc=$?
+echo "$T exit rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
+dmesg | grep -iE 'virtio_crypto|alg: ' | tail -n 20 | sed "s/^/$T dmesg: /"
+off
