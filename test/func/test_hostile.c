@@ -1,0 +1,758 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Hostile frontends against a running vcryptd ($VCD_SOCK0, $VCD_SOCK1, both
+ * VMs on the one worker), from the security review's proofs of concept:
+ *
+ *  ring      a ring grown with SET_VRING_NUM after librte_vhost translated
+ *            it for a smaller size (ring_event_idx: given event idx, which
+ *            puts used->avail_event past the end): the daemon must not run it
+ *            (it would walk past guest memory), and the socket must serve the
+ *            next guest;
+ *  postcopy  POSTCOPY_ADVISE/LISTEN then a request in a page nobody will
+ *            ever provide: refused (connection dropped), and the other VM
+ *            on the same worker keeps getting answers;
+ *  sessions  one VM creating all the chain sessions it may: the other VM
+ *            still gets all of its own (the pool holds a chain's halves);
+ *  mbufs     bursts of big requests with a small mbuf pool, on the session
+ *            a VM gets once it has used its whole quota: every answer right.
+ *
+ * Run through with_daemon.sh with 2 VMs and
+ * VCD_DAEMON_ARGS="--set max_sessions_per_vm=20 --set mbuf_pool_size=2600".
+ * A hang (a blocked worker) fails through the answer timeouts, and each test
+ * has a watchdog: Check does not enforce tcase timeouts in CK_NOFORK mode.
+ */
+#include <check.h>
+#include <errno.h>
+#include <linux/virtio_crypto.h>
+#include <linux/virtio_ring.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "vcdbench.h"
+#include "vhu_raw.h"
+
+#define TEST_LIMIT_S 60
+#define ANSWER_MS    20000 /* one answer, on a loaded two-core machine */
+
+static const char *sock[2];
+static unsigned int max_sessions = 1024; /* the daemon's default */
+static const char *volatile watched = "";
+
+/* ---- harness ---- */
+
+static void
+watchdog_fired(int sig)
+{
+	static const char msg[] = "test_hostile: watchdog: test ran past its time limit: ";
+
+	(void)sig;
+	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0 ||
+		write(STDERR_FILENO, watched, strlen(watched)) < 0 ||
+		write(STDERR_FILENO, "\n", 1) < 0)
+		_exit(3);
+	_exit(2);
+}
+
+static void
+watch(const char *what)
+{
+	watched = what;
+	signal(SIGALRM, watchdog_fired);
+	alarm(TEST_LIMIT_S);
+}
+
+static void
+unwatch(void)
+{
+	alarm(0);
+}
+
+static void
+sleep_ms(unsigned int ms)
+{
+	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
+
+	nanosleep(&ts, NULL);
+}
+
+/* Whether the daemon still runs: kill(pid, 0) alone also succeeds on a zombie. */
+static bool
+daemon_running(void)
+{
+	const char *pid = getenv("VCD_DAEMON_PID");
+	char path[64], buf[256], *p;
+	size_t n;
+	FILE *f;
+
+	if (pid == NULL)
+		return true;
+	if (kill(atoi(pid), 0) != 0)
+		return false;
+	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
+	f = fopen(path, "r");
+	if (f == NULL)
+		return false;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	p = strrchr(buf, ')');
+	return p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
+}
+
+static void
+daemon_alive(const char *when)
+{
+	ck_assert_msg(daemon_running(), "vcryptd died %s", when);
+}
+
+static void
+fill(uint8_t *p, size_t n, unsigned int seed)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		p[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 8));
+}
+
+static struct vcdb *
+open_vm(int vm, unsigned int ring, unsigned int depth, unsigned int max_data)
+{
+	struct vcdb_opts o = {.ring_size = ring,
+		.queue_depth = depth,
+		.max_data = max_data,
+		.connect_timeout_ms = 10000,
+		.reply_timeout_ms = 10000};
+	struct vcdb *db = NULL;
+	int rc;
+
+	/* vcdb_open retries while the daemon still tears down a previous connection. */
+	rc = vcdb_open(&db, sock[vm], &o);
+	ck_assert_msg(rc == 0, "VM %d: cannot connect a normal frontend: %s", vm, strerror(-rc));
+	return db;
+}
+
+/* ---- well-behaved traffic ---- */
+
+struct algo_keys {
+	struct vcdb_algo a;
+	uint8_t ckey[32], akey[64];
+	bool chain;
+};
+
+static void
+keys_init(struct algo_keys *k, const char *algo, unsigned int seed)
+{
+	ck_assert_int_eq(vcdb_algo_parse(algo, &k->a), 0);
+	fill(k->ckey, sizeof(k->ckey), seed);
+	fill(k->akey, sizeof(k->akey), seed + 1);
+	k->chain = k->a.hash_algo != 0;
+}
+
+static int64_t
+session(struct vcdb *db, const struct algo_keys *k)
+{
+	struct vcd_sess_params p;
+
+	vcdb_algo_session(&k->a, VIRTIO_CRYPTO_OP_ENCRYPT,
+		k->chain ? VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH : 0, k->ckey, k->akey,
+		&p);
+	return vcdb_session_create(db, &p);
+}
+
+/* One request of a burst: what was sent and what must come back. */
+struct expect {
+	uint32_t len;
+	uint8_t iv[16];
+	uint8_t *out;     /* the reference output */
+	uint8_t mac[64];  /* chains: the reference digest of the output */
+	const char *what; /* for messages */
+};
+
+static void
+expect_init(struct expect *e, const struct algo_keys *k, const uint8_t *src, uint32_t len,
+	unsigned int seed, const char *what)
+{
+	e->len = len;
+	e->what = what;
+	fill(e->iv, sizeof(e->iv), seed);
+	e->out = malloc(len);
+	ck_assert_ptr_nonnull(e->out);
+	ck_assert_int_eq(vcdb_ref_cipher(&k->a, true, k->ckey, e->iv, src, len, e->out), 0);
+	if (k->chain)
+		ck_assert_int_eq(vcdb_ref_hmac(&k->a, k->akey, e->out, len, e->mac), 0);
+}
+
+static struct vcdb_req
+request(uint64_t sid, const struct algo_keys *k, const struct expect *e, const uint8_t *src)
+{
+	struct vcdb_req r = {.session_id = sid,
+		.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT,
+		.iv = e->iv,
+		.iv_len = 16,
+		.src = src,
+		.len = e->len};
+
+	if (k->chain) {
+		r.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
+		r.hash_result_len = k->a.digest_len;
+	}
+	return r;
+}
+
+static void
+check_cpl(const struct vcdb_cpl *c, const struct algo_keys *k, const struct expect *e)
+{
+	ck_assert_msg(c->status == VIRTIO_CRYPTO_OK, "%s: status %s (%d)", e->what,
+		vcdb_status_name(c->status), c->status);
+	ck_assert_msg(c->dst_len == e->len && memcmp(c->dst, e->out, e->len) == 0,
+		"%s: output is not %s under the session's key", e->what, k->a.name);
+	if (k->chain)
+		ck_assert_msg(c->digest_len == k->a.digest_len &&
+				memcmp(c->digest, e->mac, k->a.digest_len) == 0,
+			"%s: digest is not %s of the output", e->what, k->a.name);
+}
+
+/*
+ * Submit @n requests at once (request i is e[i % ne] with r[i % ne]), wait
+ * for every answer and check it.  Fails as soon as the daemon is gone, or
+ * when no answer comes for ANSWER_MS.
+ */
+static void
+burst(struct vcdb *db, const struct vcdb_req *r, const struct expect *e, unsigned int ne,
+	unsigned int n, const struct algo_keys *k)
+{
+	struct vcdb_cpl cpl[64];
+	unsigned int i, done = 0, waited = 0;
+
+	for (i = 0; i < n; i++) {
+		struct vcdb_req q = r[i % ne];
+
+		q.user = i % ne;
+		ck_assert_msg(vcdb_submit(db, &q) >= 0, "%s: cannot queue request %u of %u",
+			e[i % ne].what, i, n);
+	}
+	vcdb_flush(db);
+	while (done < n) {
+		int got = vcdb_wait(db, cpl, 64, 500);
+
+		if (got == -ETIMEDOUT && waited < ANSWER_MS) {
+			ck_assert_msg(daemon_running(),
+				"%s: vcryptd died with %u of %u requests unanswered", e[0].what,
+				n - done, n);
+			waited += 500;
+			continue;
+		}
+		ck_assert_msg(got > 0, "%s: %u of %u requests unanswered after %u ms (%s)",
+			e[0].what, n - done, n, waited, strerror(got < 0 ? -got : 0));
+		for (i = 0; i < (unsigned int)got; i++)
+			check_cpl(&cpl[i], k, &e[cpl[i].user]);
+		done += (unsigned int)got;
+		waited = 0;
+	}
+}
+
+/* A few AES-CBC requests of @len bytes on a fresh session: every answer right. */
+static void
+serves_cbc(struct vcdb *db, unsigned int n, uint32_t len, unsigned int seed, const char *what)
+{
+	struct algo_keys k;
+	struct expect e[4];
+	struct vcdb_req r[4];
+	uint8_t *src = malloc(len);
+	int64_t sid;
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(src);
+	keys_init(&k, "aes-cbc-128", seed);
+	fill(src, len, seed + 2);
+	sid = session(db, &k);
+	ck_assert_msg(sid >= 0, "%s: AES-CBC session refused (%lld)", what, (long long)sid);
+	for (i = 0; i < 4; i++) {
+		expect_init(&e[i], &k, src, len, seed + 10 + i, what);
+		r[i] = request((uint64_t)sid, &k, &e[i], src);
+	}
+	burst(db, r, e, 4, n, &k);
+	ck_assert_int_eq(vcdb_session_close(db, (uint64_t)sid), 0);
+	for (i = 0; i < 4; i++)
+		free(e[i].out);
+	free(src);
+}
+
+/* ---- hostile frontends ---- */
+
+/*
+ * Connect a raw frontend and make sure the daemon took the connection (it
+ * drops a new one while it still tears down the previous one on that socket).
+ */
+static void
+hostile_connect(struct vhu_raw *h, int vm, size_t mem_size)
+{
+	int i, rc = -1;
+
+	for (i = 0; i < 100 && rc != 0; i++) {
+		rc = vhu_raw_open(h, sock[vm], mem_size, 5000);
+		ck_assert_msg(rc == 0, "VM %d: cannot connect: %s", vm, strerror(-rc));
+		rc = vhu_raw_send(h, VHU_RAW_SET_OWNER, 0, NULL, 0, NULL, 0);
+		if (rc == 0)
+			rc = vhu_raw_u64(h, VHU_RAW_SET_FEATURES, 0);
+		if (rc == 0)
+			rc = vhu_raw_barrier(h, 5000);
+		if (rc != 0) {
+			vhu_raw_close(h);
+			sleep_ms(100);
+		}
+	}
+	ck_assert_msg(
+		rc == 0, "VM %d: the daemon does not keep a connection: %s", vm, strerror(-rc));
+}
+
+static uint16_t
+used_idx(const struct vring_used *u)
+{
+	return __atomic_load_n(&u->idx, __ATOMIC_ACQUIRE);
+}
+
+/* Wait up to @ms for the used index to reach @want. */
+static bool
+used_reaches(const struct vring_used *u, uint16_t want, unsigned int ms)
+{
+	unsigned int t;
+
+	for (t = 0; t < ms && used_idx(u) != want; t += 10)
+		sleep_ms(10);
+	return used_idx(u) == want;
+}
+
+static void
+kick(const struct vhu_raw *h)
+{
+	uint64_t one = 1;
+
+	if (write(h->kick_fd, &one, sizeof(one)) < 0)
+		return; /* vcryptd polls; the kick only helps */
+}
+
+#define F_EVENT_IDX (1ull << 29) /* VIRTIO_RING_F_EVENT_IDX */
+#define F_PROTOCOL  (1ull << 30) /* VHOST_USER_F_PROTOCOL_FEATURES */
+
+/*
+ * Rings of 2 entries in the last page of a 2 MiB guest: desc 32 bytes, avail
+ * 8 (+2), used exactly 20 bytes to the end, so nothing more fits: grown to
+ * 32768 entries they would reach 512 KiB, 64 KiB and 256 KiB past the end of
+ * guest memory, and with event idx used->avail_event is 2 bytes past it.
+ */
+struct end_ring {
+	struct vhu_raw h;
+	struct vring_avail *avail;
+	struct vring_used *used;
+};
+
+static void
+end_ring_start(struct end_ring *r, uint64_t features)
+{
+	const size_t mem = 2u << 20;
+	const uint64_t desc_off = mem - 4096, avail_off = mem - 64, used_off = mem - 20;
+
+	hostile_connect(&r->h, 0, mem);
+	r->avail = (struct vring_avail *)(r->h.mem + avail_off);
+	r->used = (struct vring_used *)(r->h.mem + used_off);
+	ck_assert_int_eq(vhu_raw_u64(&r->h, VHU_RAW_SET_FEATURES, features), 0);
+	ck_assert_int_eq(vhu_raw_mem_table(&r->h), 0);
+	ck_assert_int_eq(vhu_raw_ring(&r->h, 0, 2, desc_off, avail_off, used_off), 0);
+	ck_assert_int_eq(vhu_raw_barrier(&r->h, 5000), 0);
+	/* The ring as translated works: a chain of one empty descriptor gets a bare used entry. */
+	r->avail->ring[0] = 0;
+	__atomic_store_n(&r->avail->idx, 1, __ATOMIC_RELEASE);
+	kick(&r->h);
+	ck_assert_msg(used_reaches(r->used, 1, 5000),
+		"the 2-entry ring never ran (used idx %u): the test would prove nothing",
+		used_idx(r->used));
+}
+
+/* After the change: make chains up to @avail_idx available; none may be taken. */
+static void
+end_ring_check(struct end_ring *r, uint16_t avail_idx, const char *change)
+{
+	int rc = vhu_raw_barrier(&r->h, 5000);
+
+	ck_assert_msg(
+		rc == 0 || rc == -ECONNRESET, "no answer after %s: %s", change, strerror(-rc));
+	r->avail->ring[1] = 0;
+	__atomic_store_n(&r->avail->idx, avail_idx, __ATOMIC_RELEASE);
+	kick(&r->h);
+	sleep_ms(1000);
+	daemon_alive(change);
+	ck_assert_msg(used_idx(r->used) == 1,
+		"the daemon ran a ring that does not fit in guest memory %s (used idx %u)", change,
+		used_idx(r->used));
+	vhu_raw_close(&r->h);
+}
+
+START_TEST(ring_grown_after_translation)
+{
+	struct end_ring r;
+	struct vcdb *db;
+
+	watch("ring_grown_after_translation");
+	end_ring_start(&r, 0);
+	/* Grow it; librte_vhost does not translate it again. */
+	ck_assert_int_eq(vhu_raw_state(&r.h, VHU_RAW_SET_VRING_NUM, 0, 32768), 0);
+	/* 29999 more chains: a daemon running the ring reads and writes past the region. */
+	end_ring_check(&r, 30000, "after SET_VRING_NUM 32768");
+
+	/* A well-behaved guest on the same socket. */
+	db = open_vm(0, 256, 64, 65536);
+	serves_cbc(db, 64, 4096, 100, "VM 0 after the grown ring");
+	vcdb_close(db);
+	daemon_alive("after the ring test");
+	unwatch();
+}
+END_TEST
+
+/*
+ * The same with event idx turned on after translation.  With
+ * VHOST_USER_F_PROTOCOL_FEATURES the queue waits for SET_VRING_ENABLE, so
+ * librte_vhost does not consider the device running and accepts the change,
+ * while vcryptd already runs the ring.
+ */
+START_TEST(ring_event_idx_after_translation)
+{
+	struct end_ring r;
+	struct vcdb *db;
+
+	watch("ring_event_idx_after_translation");
+	end_ring_start(&r, F_PROTOCOL);
+	ck_assert_int_eq(vhu_raw_u64(&r.h, VHU_RAW_SET_FEATURES, F_PROTOCOL | F_EVENT_IDX), 0);
+	end_ring_check(&r, 2, "after event idx was turned on");
+
+	db = open_vm(0, 256, 64, 65536);
+	serves_cbc(db, 16, 4096, 110, "VM 0 after event idx was turned on");
+	vcdb_close(db);
+	daemon_alive("after the event idx test");
+	unwatch();
+}
+END_TEST
+
+/*
+ * The reviewer's sequence: POSTCOPY_ADVISE (librte_vhost 22.11 makes a
+ * userfaultfd), POSTCOPY_LISTEN, SET_MEM_TABLE with all but the first 64 KiB
+ * never populated (the library registers the region with the userfaultfd),
+ * then a request whose header lies in a missing page: a worker touching it
+ * waits for the frontend, forever.  Returns whether ADVISE was refused by
+ * dropping the connection; goes on with the attack when it was not.
+ */
+static bool
+postcopy_attack(struct vhu_raw *h)
+{
+	struct vring_desc *desc;
+	struct vring_avail *avail;
+	struct vhu_raw_msg m;
+	int rc;
+
+	hostile_connect(h, 0, 4u << 20);
+	ck_assert_int_eq(vhu_raw_send(h, VHU_RAW_POSTCOPY_ADVISE, 0, NULL, 0, NULL, 0), 0);
+	rc = vhu_raw_recv(h, &m, 5000);
+	if (m.fd >= 0)
+		close(m.fd); /* the daemon's userfaultfd */
+	if (rc == -ECONNRESET)
+		return true;
+	ck_assert_msg(rc == 0, "POSTCOPY_ADVISE: neither refused nor answered: %s", strerror(-rc));
+	vhu_raw_send(h, VHU_RAW_POSTCOPY_LISTEN, 0, NULL, 0, NULL, 0);
+	memset(h->mem, 0, 65536);
+	vhu_raw_mem_table(h);
+	if (vhu_raw_recv(h, &m, 5000) == 0) /* the library's addresses; it waits for an ack */
+		vhu_raw_send(h, VHU_RAW_SET_MEM_TABLE, 0, NULL, 0, NULL, 0);
+	vhu_raw_ring(h, 0, 256, 0x0000, 0x1000, 0x2000);
+	vhu_raw_barrier(h, 5000);
+	desc = (struct vring_desc *)h->mem;
+	avail = (struct vring_avail *)(h->mem + 0x1000);
+	desc[0] = (struct vring_desc){
+		.addr = 0x200000, .len = 72, .flags = VRING_DESC_F_NEXT, .next = 1};
+	desc[1] = (struct vring_desc){.addr = 0x8000, .len = 1, .flags = VRING_DESC_F_WRITE};
+	avail->ring[0] = 0;
+	__atomic_store_n(&avail->idx, 1, __ATOMIC_RELEASE);
+	kick(h);
+	return false;
+}
+
+/* A postcopy request on its own: refused means dropped, or a failure ack with NEED_REPLY. */
+static void
+expect_refused(uint32_t request, uint32_t flags)
+{
+	struct vhu_raw_msg m;
+	struct vhu_raw h;
+	uint64_t ack = 0;
+	int rc;
+
+	hostile_connect(&h, 0, 1u << 20);
+	ck_assert_int_eq(vhu_raw_send(&h, request, flags, NULL, 0, NULL, 0), 0);
+	rc = vhu_raw_recv(&h, &m, 3000);
+	if (m.fd >= 0)
+		close(m.fd);
+	if (rc == 0 && m.size == sizeof(ack))
+		memcpy(&ack, m.payload, sizeof(ack));
+	ck_assert_msg(rc == -ECONNRESET || (rc == 0 && ack != 0),
+		"vhost-user request %u (flags %#x) accepted: %s, reply of %u bytes, value %llu",
+		request, flags, rc == 0 ? "answered" : strerror(-rc), m.size,
+		(unsigned long long)ack);
+	vhu_raw_close(&h);
+}
+
+START_TEST(postcopy_refused)
+{
+	struct vhu_raw h;
+	struct vcdb *other, *db;
+	bool dropped;
+	int round;
+
+	watch("postcopy_refused");
+	/* VM 1 shares the worker with VM 0 (one worker). */
+	other = open_vm(1, 256, 32, 65536);
+	serves_cbc(other, 8, 1024, 200, "VM 1 before the postcopy attack");
+
+	dropped = postcopy_attack(&h);
+	/* While the hostile frontend holds its connection (and userfaultfd) open. */
+	for (round = 0; round < 3; round++) {
+		serves_cbc(other, 16, 1024, 210 + round, "VM 1 during the postcopy attack");
+		sleep_ms(200);
+	}
+	daemon_alive("during the postcopy attack");
+	ck_assert_msg(dropped, "POSTCOPY_ADVISE answered instead of refused");
+	vhu_raw_close(&h);
+
+	expect_refused(VHU_RAW_POSTCOPY_LISTEN, 0);
+	expect_refused(VHU_RAW_POSTCOPY_END, 0);
+	expect_refused(VHU_RAW_POSTCOPY_ADVISE, VHU_RAW_NEED_REPLY);
+	expect_refused(VHU_RAW_POSTCOPY_LISTEN, VHU_RAW_NEED_REPLY);
+
+	serves_cbc(other, 16, 1024, 220, "VM 1 after the postcopy attack");
+	vcdb_close(other);
+	db = open_vm(0, 256, 32, 65536);
+	serves_cbc(db, 16, 1024, 230, "VM 0 after the postcopy attack");
+	vcdb_close(db);
+	daemon_alive("after the postcopy test");
+	unwatch();
+}
+END_TEST
+
+/* Create chain sessions on @db until refused (at most @limit); the last id in *@last. */
+static unsigned int
+fill_sessions(struct vcdb *db, const struct algo_keys *k, unsigned int limit, int64_t *last)
+{
+	unsigned int n;
+	int64_t id = 0;
+
+	*last = -1;
+	for (n = 0; n < limit; n++) {
+		id = session(db, k);
+		if (id < 0)
+			break;
+		*last = id;
+	}
+	ck_assert_msg(n == limit || id == -EREMOTEIO, "session %u: no answer from the daemon: %s",
+		n, strerror((int)-id));
+	return n;
+}
+
+/* One chain request of each of two sizes on session @sid: right answers. */
+static void
+serves_chain(struct vcdb *db, const struct algo_keys *k, int64_t sid, const char *what)
+{
+	static const uint32_t lens[2] = {4096, 1u << 20};
+	uint8_t *src = malloc(lens[1]);
+	struct expect e[2];
+	struct vcdb_req r[2];
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(src);
+	fill(src, lens[1], 300);
+	for (i = 0; i < 2; i++) {
+		expect_init(&e[i], k, src, lens[i], 310 + i, what);
+		r[i] = request((uint64_t)sid, k, &e[i], src);
+		r[i].src_split = r[i].dst_split = lens[i];
+	}
+	burst(db, r, e, 2, 2, k);
+	for (i = 0; i < 2; i++)
+		free(e[i].out);
+	free(src);
+}
+
+START_TEST(session_pool_shared)
+{
+	struct algo_keys k;
+	struct vcdb *a, *b;
+	unsigned int na, nb;
+	int64_t last_a, last_b;
+
+	watch("session_pool_shared");
+	keys_init(&k, "aes-cbc-128-hmac-sha1", 400);
+	a = open_vm(0, 256, 8, 1u << 20);
+	b = open_vm(1, 256, 8, 1u << 20);
+	/* VM A takes everything it can, and a few more tries. */
+	na = fill_sessions(a, &k, max_sessions + 4, &last_a);
+	nb = fill_sessions(b, &k, max_sessions, &last_b);
+	ck_assert_msg(nb == max_sessions,
+		"VM B could create only %u of its %u chain sessions once VM A had %u", nb,
+		max_sessions, na);
+	ck_assert_msg(na == max_sessions, "VM A got %u chain sessions, its limit is %u", na,
+		max_sessions);
+	serves_chain(b, &k, last_b, "VM B's last chain session");
+	serves_chain(a, &k, last_a, "VM A's last chain session");
+	vcdb_close(a);
+	vcdb_close(b);
+	daemon_alive("after the session pool test");
+	unwatch();
+}
+END_TEST
+
+/*
+ * Big chain requests in one burst on the session a VM gets once it has used
+ * all it may.  Before the fixes the session pool ran out there, the last
+ * session had no halves for the synchronous path, and its 3 MiB requests went
+ * to the cryptodev as mbufs: 98 each, 32 at once against a pool of 2600,
+ * while the worker reserved 8 per request.
+ */
+static void
+big_chain_bursts(void)
+{
+	const uint32_t len = 3u << 20;
+	struct algo_keys k;
+	struct expect e[4];
+	struct vcdb_req r[4];
+	struct vcdb *db;
+	uint8_t *src = malloc(len);
+	int64_t last;
+	unsigned int i, n;
+
+	ck_assert_ptr_nonnull(src);
+	keys_init(&k, "aes-cbc-128-hmac-sha1", 500);
+	fill(src, len, 501);
+	db = open_vm(0, 64, 32, len);
+	n = fill_sessions(db, &k, max_sessions, &last);
+	ck_assert_msg(last >= 0, "no chain session at all (%u)", n);
+	for (i = 0; i < 4; i++) {
+		expect_init(&e[i], &k, src, len, 510 + i, "3 MiB chain requests, 32 at once");
+		r[i] = request((uint64_t)last, &k, &e[i], src);
+		r[i].in_place = true;
+		r[i].src_split = r[i].dst_split = len;
+	}
+	for (i = 0; i < 2; i++)
+		burst(db, r, e, 4, 32, &k);
+	vcdb_close(db);
+	for (i = 0; i < 4; i++)
+		free(e[i].out);
+	free(src);
+}
+
+/*
+ * Bursts of 128 on the queue-pair path: 60 KiB requests scattered over 120
+ * source descriptors (the worker takes one only with some 140 mbufs free,
+ * about a twentieth of the pool), mixed with 1 MiB ones (synchronous path).
+ * On crypto_aesni_mb big requests never reach the mbufs, so this is coverage
+ * of the reserve under load rather than a reproducer; big_chain_bursts() is.
+ */
+static void
+mixed_bursts(void)
+{
+	const uint32_t big = 1u << 20, small = 60u << 10;
+	struct algo_keys k;
+	struct expect e[4];
+	struct vcdb_req r[4];
+	struct vcdb *db;
+	uint8_t *src = malloc(big);
+	int64_t sid;
+	unsigned int i;
+
+	ck_assert_ptr_nonnull(src);
+	keys_init(&k, "aes-cbc-128", 600);
+	fill(src, big, 601);
+	db = open_vm(1, 256, 128, big);
+	sid = session(db, &k);
+	ck_assert_msg(sid >= 0, "AES-CBC session refused (%lld)", (long long)sid);
+	for (i = 0; i < 4; i++) {
+		bool large = i == 3;
+
+		expect_init(&e[i], &k, src, large ? big : small, 610 + i,
+			large ? "1 MiB requests in bursts of 128"
+			      : "60 KiB requests in bursts of 128");
+		r[i] = request((uint64_t)sid, &k, &e[i], src);
+		if (large)
+			r[i].src_split = r[i].dst_split = big;
+		else
+			r[i].src_split = 512;
+	}
+	for (i = 0; i < 4; i++)
+		burst(db, r, e, 4, 128, &k);
+	vcdb_close(db);
+	for (i = 0; i < 4; i++)
+		free(e[i].out);
+	free(src);
+}
+
+START_TEST(mbuf_reserve_big_bursts)
+{
+	watch("mbuf_reserve_big_bursts");
+	big_chain_bursts();
+	daemon_alive("after bursts of 3 MiB chain requests");
+	mixed_bursts();
+	daemon_alive("after bursts of 60 KiB and 1 MiB requests");
+	unwatch();
+}
+END_TEST
+
+static unsigned int
+daemon_setting(const char *key, unsigned int def)
+{
+	const char *args = getenv("VCD_DAEMON_ARGS");
+	const char *p = args != NULL ? strstr(args, key) : NULL;
+
+	return p != NULL && p[strlen(key)] == '=' ? (unsigned int)atoi(p + strlen(key) + 1) : def;
+}
+
+int
+main(void)
+{
+	const struct {
+		const char *name;
+		const TTest *test;
+	} cases[] = {
+		{"ring", ring_grown_after_translation},
+		{"ring_event_idx", ring_event_idx_after_translation},
+		{"postcopy", postcopy_refused},
+		{"sessions", session_pool_shared},
+		{"mbufs", mbuf_reserve_big_bursts},
+	};
+	Suite *s = suite_create("hostile");
+	SRunner *sr;
+	size_t i;
+	int failed;
+
+	sock[0] = getenv("VCD_SOCK0");
+	sock[1] = getenv("VCD_SOCK1");
+	if (sock[0] == NULL || sock[1] == NULL) {
+		fprintf(stderr, "run me through test/func/with_daemon.sh with 2 VMs\n");
+		return 1;
+	}
+	max_sessions = daemon_setting("max_sessions_per_vm", max_sessions);
+	/* One case per attack, so that CK_RUN_CASE=ring (etc.) runs one alone. */
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		TCase *tc = tcase_create(cases[i].name);
+
+		tcase_set_timeout(tc, TEST_LIMIT_S);
+		tcase_add_test(tc, cases[i].test);
+		suite_add_tcase(s, tc);
+	}
+	sr = srunner_create(s);
+	srunner_set_fork_status(sr, CK_NOFORK);
+	srunner_run_all(sr, CK_NORMAL);
+	unwatch();
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? 0 : 1;
+}
