@@ -154,7 +154,13 @@ ring_try_start(struct vcd_vm *vm)
 		(features & (1ULL << VIRTIO_RING_F_EVENT_IDX)) != 0, last_avail, last_used);
 	if (rc != 0) {
 		free(mem);
-		VCD_LOG(ERR, "%s: cannot use data ring: %s", vm->name, strerror(-rc));
+		/* A frontend's fault, logged once per connection: it could repeat it forever. */
+		if (!vm->ring_refused)
+			VCD_LOG(WARNING,
+				"%s: data ring refused (%s): rings outside guest memory "
+				"or a size that is not a power of two",
+				vm->name, strerror(-rc));
+		vm->ring_refused = true;
 		return;
 	}
 	vm_set_run(vm, VCD_VM_RUNNING);
@@ -366,6 +372,7 @@ new_connection(int vid)
 		vm->vid = vid;
 		vm->connected = true;
 		vm->ring_disabled = false;
+		vm->ring_refused = false;
 		vm->connections++;
 		vm_by_vid[vid] = vm;
 		rte_vhost_extern_callback_register(vid, &extern_ops, vm);

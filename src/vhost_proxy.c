@@ -27,6 +27,7 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vcryptd/log.h"
@@ -38,6 +39,8 @@
 #define PAYLOAD_MAX  4096 /* every vhost-user request is far smaller */
 #define FDS_MAX      8    /* VHOST_MEMORY_MAX_NREGIONS */
 #define IO_TIMEOUT_S 5
+/* A whole message must arrive within this once its first bytes have. */
+#define MSG_DEADLINE_MS 500
 
 struct msg {
 	uint32_t request;
@@ -95,14 +98,33 @@ close_fds(struct msg *m)
 		close(m->fds[--m->nfds]);
 }
 
+static uint64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
+}
+
+/*
+ * The rest of a message, by @deadline (ms): a frontend that announces a
+ * payload and then trickles it would otherwise hold this thread, and so every
+ * other VM's control channel, for as long as it likes.
+ */
 static int
-read_full(int fd, void *buf, size_t len)
+read_full(int fd, void *buf, size_t len, uint64_t deadline)
 {
 	uint8_t *p = buf;
 
 	while (len > 0) {
-		ssize_t n = read(fd, p, len);
+		struct pollfd pfd = {.fd = fd, .events = POLLIN};
+		uint64_t now = now_ms();
+		ssize_t n;
 
+		if (now >= deadline || poll(&pfd, 1, (int)(deadline - now)) != 1)
+			return -1;
+		n = read(fd, p, len);
 		if (n <= 0)
 			return -1;
 		p += n;
@@ -122,7 +144,8 @@ recv_msg(int fd, struct msg *m)
 		.msg_control = cbuf,
 		.msg_controllen = sizeof(cbuf)};
 	struct cmsghdr *c;
-	ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC);
+	uint64_t deadline = now_ms() + MSG_DEADLINE_MS;
+	ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
 
 	m->nfds = 0;
 	if (n <= 0)
@@ -136,8 +159,9 @@ recv_msg(int fd, struct msg *m)
 		}
 	}
 	if ((mh.msg_flags & MSG_CTRUNC) ||
-		(n < HDR_SIZE && read_full(fd, (uint8_t *)m + n, HDR_SIZE - (size_t)n) != 0) ||
-		m->size > PAYLOAD_MAX || read_full(fd, m->payload, m->size) != 0) {
+		(n < HDR_SIZE &&
+			read_full(fd, (uint8_t *)m + n, HDR_SIZE - (size_t)n, deadline) != 0) ||
+		m->size > PAYLOAD_MAX || read_full(fd, m->payload, m->size, deadline) != 0) {
 		close_fds(m);
 		return -1;
 	}

@@ -58,6 +58,7 @@ struct vcd_vm {
 	int vid;
 	bool connected;
 	bool ring_disabled; /* SET_VRING_ENABLE 0 seen */
+	bool ring_refused;  /* the frontend's ring failed our checks (logged once) */
 	bool stopping;      /* daemon shutting down: never restart the ring */
 	uint64_t connections;
 	uint64_t sessions_created;

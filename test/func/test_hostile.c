@@ -34,6 +34,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "func_util.h"
 #include "vcdbench.h"
 #include "vhu_raw.h"
 
@@ -81,34 +82,10 @@ sleep_ms(unsigned int ms)
 	nanosleep(&ts, NULL);
 }
 
-/* Whether the daemon still runs: kill(pid, 0) alone also succeeds on a zombie. */
-static bool
-daemon_running(void)
-{
-	const char *pid = getenv("VCD_DAEMON_PID");
-	char path[64], buf[256], *p;
-	size_t n;
-	FILE *f;
-
-	if (pid == NULL)
-		return true;
-	if (kill(atoi(pid), 0) != 0)
-		return false;
-	snprintf(path, sizeof(path), "/proc/%s/stat", pid);
-	f = fopen(path, "r");
-	if (f == NULL)
-		return false;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
-	fclose(f);
-	buf[n] = '\0';
-	p = strrchr(buf, ')');
-	return p != NULL && p[1] == ' ' && p[2] != 'Z' && p[2] != 'X';
-}
-
 static void
 daemon_alive(const char *when)
 {
-	ck_assert_msg(daemon_running(), "vcryptd died %s", when);
+	ck_assert_msg(func_daemon_running(), "vcryptd died %s", when);
 }
 
 static void
@@ -242,7 +219,7 @@ burst(struct vcdb *db, const struct vcdb_req *r, const struct expect *e, unsigne
 		int got = vcdb_wait(db, cpl, 64, 500);
 
 		if (got == -ETIMEDOUT && waited < ANSWER_MS) {
-			ck_assert_msg(daemon_running(),
+			ck_assert_msg(func_daemon_running(),
 				"%s: vcryptd died with %u of %u requests unanswered", e[0].what,
 				n - done, n);
 			waited += 500;
@@ -729,7 +706,6 @@ main(void)
 		{"mbufs", mbuf_reserve_big_bursts},
 	};
 	Suite *s = suite_create("hostile");
-	SRunner *sr;
 	size_t i;
 	int failed;
 
@@ -748,11 +724,7 @@ main(void)
 		tcase_add_test(tc, cases[i].test);
 		suite_add_tcase(s, tc);
 	}
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
+	failed = func_run_suite(s);
 	unwatch();
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return failed;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "func_util.h"
 #include "vcdbench.h"
 
 static const char *sock;
@@ -231,8 +232,6 @@ main(void)
 {
 	Suite *s = suite_create("kat");
 	TCase *tc = tcase_create("kat");
-	SRunner *sr;
-	int failed;
 
 	sock = getenv("VCD_SOCK0");
 	if (sock == NULL) {
@@ -244,10 +243,5 @@ main(void)
 	tcase_add_loop_test(tc, rfc_hmac, 0, sizeof(hmac_kats) / sizeof(hmac_kats[0]));
 	tcase_add_test(tc, ieee1619_xts);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return func_run_suite(s);
 }

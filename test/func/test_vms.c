@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "vcd_build_config.h"
+#include "func_util.h"
 #include "vcdbench.h"
 
 #define LEN 1024
@@ -184,10 +185,7 @@ reopen(int vm, enum vcd_sess_layout layout)
 static void
 daemon_alive(void)
 {
-	const char *pid = getenv("VCD_DAEMON_PID");
-
-	if (pid != NULL)
-		ck_assert_msg(kill(atoi(pid), 0) == 0, "vcryptd died");
+	ck_assert_msg(func_daemon_running(), "vcryptd died");
 }
 
 START_TEST(abort_in_flight_then_reconnect)
@@ -294,8 +292,6 @@ main(void)
 {
 	Suite *s = suite_create("vms");
 	TCase *tc = tcase_create("vms");
-	SRunner *sr;
-	int failed;
 
 	sock[0] = getenv("VCD_SOCK0");
 	sock[1] = getenv("VCD_SOCK1");
@@ -310,10 +306,5 @@ main(void)
 	tcase_add_test(tc, stop_with_requests_in_flight);
 	tcase_add_test(tc, qemu81_layout);
 	suite_add_tcase(s, tc);
-	sr = srunner_create(s);
-	srunner_set_fork_status(sr, CK_NOFORK);
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? 0 : 1;
+	return func_run_suite(s);
 }

@@ -55,7 +55,8 @@ fail() {
 	echo "---- daemon log ----" >&2
 	cat "$dir/daemon.log" >&2
 	kill -9 "$dpid" 2>/dev/null
-	rm -rf "$dir"
+	wait "$dpid" 2>/dev/null
+	rm -rf "$dir" "/var/run/dpdk/$prefix"
 	exit 1
 }
 
