@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_cycles.h>
 #include <rte_errno.h>
 #include <rte_launch.h>
 #include <rte_lcore.h>
@@ -24,6 +25,7 @@
 #include "vcryptd/backend.h"
 #include "vcryptd/config.h"
 #include "vcryptd/log.h"
+#include "vcryptd/service.h"
 #include "vcryptd/stats.h"
 #include "vcryptd/vhost_dev.h"
 #include "vcryptd/worker.h"
@@ -31,13 +33,17 @@
 #define EAL_ARGV_MAX 128
 
 static volatile sig_atomic_t quit_signal;
+static volatile sig_atomic_t reload_signal;
 static struct vcd_worker workers[VCD_MAX_WORKERS];
 static unsigned int nb_workers;
 
 static void
 on_signal(int sig)
 {
-	quit_signal = sig;
+	if (sig == SIGHUP)
+		reload_signal = 1;
+	else
+		quit_signal = sig;
 }
 
 static int
@@ -133,16 +139,92 @@ launch_workers(void)
 		rte_eal_remote_launch(vcd_worker_main, &workers[i], workers[i].lcore);
 }
 
-static void
-wait_for_signal(void)
+static uint64_t
+total_requests(void)
 {
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		const struct vcd_vm *vm = vcd_vm_at(i);
+
+		if (vm != NULL)
+			n += __atomic_load_n(&vm->stats.requests, __ATOMIC_RELAXED);
+	}
+	return n;
+}
+
+/* systemd's STATUS= line: VMs, connected ones, request rate since the last call. */
+static void
+notify_status(uint64_t *last_requests, uint64_t *last_tsc)
+{
+	uint64_t req = total_requests(), tsc = rte_rdtsc();
+	double secs = (double)(tsc - *last_tsc) / (double)rte_get_tsc_hz();
+	unsigned int i, connected = 0;
+
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		const struct vcd_vm *vm = vcd_vm_at(i);
+
+		connected += vm != NULL && vm->connected;
+	}
+	vcd_notify("STATUS=%u VM socket(s), %u connected, %.0f requests/s", vcd_vm_count(),
+		connected, secs > 0 ? (double)(req - *last_requests) / secs : 0.0);
+	*last_requests = req;
+	*last_tsc = tsc;
+}
+
+/*
+ * SIGHUP: read the configuration again and apply what may change under
+ * running guests (VMs added and removed, log level, per-VM knobs).  A
+ * configuration that does not validate, or changes what needs a restart, is
+ * refused with the reason and the running one stays.
+ */
+static void
+reload(struct vcd_config *cur, const struct vcd_cli *cli)
+{
+	static struct vcd_config next;
+	char err[512];
+
+	vcd_notify("RELOADING=1");
+	if (vcd_config_from_cli(&next, cli, err, sizeof(err)) != 0 ||
+		vcd_config_reload_check(cur, &next, err, sizeof(err)) != 0) {
+		VCD_LOG(ERR, "reload refused, the running configuration stays: %s", err);
+	} else {
+		rte_log_set_level_pattern("vcryptd.*", (uint32_t)next.log_level);
+		if (vcd_vms_apply(cur, &next) != 0)
+			VCD_LOG(ERR, "reload applied in part: see the errors above");
+		*cur = next;
+		VCD_LOG(NOTICE, "configuration reloaded from %s: %u VM socket(s)",
+			cur->path[0] ? cur->path : "(built-in)", vcd_vm_count());
+	}
+	vcd_notify("READY=1");
+}
+
+static void
+run(struct vcd_config *cfg, const struct vcd_cli *cli)
+{
+	uint64_t last_requests = 0, last_tsc = rte_rdtsc();
+	unsigned int tick = 0;
+
 	VCD_LOG(NOTICE, "vcryptd %s ready: %u VM socket(s), %u worker(s), %u backend(s)",
-		VCD_VERSION, vcd_vhost_vm_count(), nb_workers, vcd_backend_count());
-	if (vcd_vhost_vm_count() == 0)
-		VCD_LOG(WARNING, "no VM sockets configured: add [vm] sections or --socket PATH");
-	while (!quit_signal)
+		VCD_VERSION, vcd_vm_count(), nb_workers, vcd_backend_count());
+	if (vcd_vm_count() == 0)
+		VCD_LOG(WARNING,
+			"no VM sockets configured: add [vm] sections, --socket PATH or "
+			"vcryptctl add");
+	vcd_notify("READY=1");
+	notify_status(&last_requests, &last_tsc);
+	while (!quit_signal) {
 		usleep(100 * 1000);
+		if (reload_signal) {
+			reload_signal = 0;
+			reload(cfg, cli);
+		}
+		if (++tick % 20 == 0)
+			notify_status(&last_requests, &last_tsc);
+	}
 	VCD_LOG(NOTICE, "signal %d: draining and shutting down", (int)quit_signal);
+	vcd_notify("STOPPING=1");
 }
 
 static void
@@ -158,7 +240,7 @@ stop_workers(void)
 }
 
 static int
-serve(const struct vcd_config *cfg)
+serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 {
 	int rc;
 
@@ -167,15 +249,15 @@ serve(const struct vcd_config *cfg)
 	if (rc == 0)
 		rc = start_workers(cfg);
 	if (rc == 0)
-		rc = vcd_vhost_init(cfg, workers, nb_workers);
+		rc = vcd_vms_init(cfg, workers, nb_workers);
 	if (rc == 0) {
 		vcd_stats_register(cfg, workers, nb_workers);
 		launch_workers();
-		rc = vcd_vhost_start();
+		rc = vcd_vms_start();
 		if (rc == 0)
-			wait_for_signal();
-		vcd_vhost_stop();
+			run(cfg, cli);
 		vcd_stats_log_summary();
+		vcd_vms_stop();
 	}
 	stop_workers();
 	vcd_backends_fini();
@@ -235,11 +317,13 @@ main(int argc, char **argv)
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
 	signal(SIGPIPE, SIG_IGN);
+	vcd_log_stream_init();
 	if (start_eal(&cfg, &cli, argv[0]) != 0)
 		return 1;
 	snprintf(runtime_dir, sizeof(runtime_dir), "%s", rte_eal_get_runtime_dir());
-	rc = serve(&cfg);
+	rc = serve(&cfg, &cli);
 	rte_eal_cleanup();
 	remove_runtime_dir(runtime_dir);
 	return rc == 0 ? 0 : 1;

@@ -70,9 +70,11 @@ tel_vms(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	rte_tel_data_start_dict(d);
-	for (i = 0; i < vcd_vhost_vm_count(); i++) {
-		const struct vcd_vm *vm = vcd_vhost_vm(i);
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		const struct vcd_vm *vm = vcd_vm_at(i);
 
+		if (vm == NULL)
+			continue;
 		rte_tel_data_add_dict_u64(d, vm->name, rd(&vm->stats.requests));
 	}
 	return 0;
@@ -86,9 +88,11 @@ tel_vm(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(cmd);
 	if (params == NULL)
 		return -1;
-	for (i = 0; i < vcd_vhost_vm_count(); i++) {
-		const struct vcd_vm *vm = vcd_vhost_vm(i);
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		const struct vcd_vm *vm = vcd_vm_at(i);
 
+		if (vm == NULL)
+			continue;
 		if (strcmp(vm->name, params) == 0) {
 			rte_tel_data_start_dict(d);
 			vm_dict(d, vm);
@@ -195,11 +199,13 @@ vcd_stats_log_summary(void)
 {
 	unsigned int i;
 
-	for (i = 0; i < vcd_vhost_vm_count(); i++) {
-		const struct vcd_vm *vm = vcd_vhost_vm(i);
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		const struct vcd_vm *vm = vcd_vm_at(i);
 		uint64_t bad = 0;
 		unsigned int e;
 
+		if (vm == NULL)
+			continue;
 		for (e = 1; e < VCD_CHAIN_ERR_MAX; e++)
 			bad += rd(&vm->stats.chain_err[e]);
 		VCD_LOG(NOTICE,

@@ -68,24 +68,9 @@ struct vhu_msg {
 
 #define DATA_QUEUE 0
 
-static struct vcd_vm vms[VCD_MAX_VMS];
-static unsigned int nb_vms;
 static struct vcd_worker *workers;
 static struct vcd_vm *vm_by_vid[RTE_MAX_VHOST_DEVICE];
-static uint32_t default_max_sessions;
 static bool use_proxy;
-
-unsigned int
-vcd_vhost_vm_count(void)
-{
-	return nb_vms;
-}
-
-struct vcd_vm *
-vcd_vhost_vm(unsigned int idx)
-{
-	return idx < nb_vms ? &vms[idx] : NULL;
-}
 
 static struct vcd_vm *
 vm_of(int vid)
@@ -343,15 +328,10 @@ static struct vcd_vm *
 vm_by_socket(int vid)
 {
 	char path[PATH_MAX];
-	unsigned int i;
 
 	if (rte_vhost_get_ifname(vid, path, sizeof(path)) != 0)
 		return NULL;
-	for (i = 0; i < nb_vms; i++) {
-		if (strcmp(vms[i].vhost_path, path) == 0)
-			return &vms[i];
-	}
-	return NULL;
+	return vcd_vm_find_path(path);
 }
 
 static int
@@ -443,32 +423,11 @@ static const struct rte_vhost_device_ops device_ops = {
 	.destroy_connection = destroy_connection,
 };
 
-int
-vcd_vhost_init(const struct vcd_config *cfg, struct vcd_worker *w, unsigned int nb_workers)
+void
+vcd_vhost_init(struct vcd_worker *w, bool proxy)
 {
-	unsigned int i;
-
 	workers = w;
-	default_max_sessions = cfg->max_sessions_per_vm;
-	use_proxy = cfg->vhost_proxy;
-	for (i = 0; i < cfg->nb_vms; i++) {
-		const struct vcd_vm_conf *vc = &cfg->vms[i];
-		struct vcd_vm *vm = &vms[i];
-		struct vcd_worker *wk = &w[i % nb_workers];
-
-		memset(vm, 0, sizeof(*vm));
-		snprintf(vm->name, sizeof(vm->name), "%s", vc->name);
-		snprintf(vm->socket, sizeof(vm->socket), "%s", vc->socket);
-		snprintf(vm->vhost_path, sizeof(vm->vhost_path), "%s", vc->socket);
-		vm->layout = vc->session_layout;
-		vm->max_sessions = vc->max_sessions ? vc->max_sessions : default_max_sessions;
-		vm->worker = wk->id;
-		vm->vid = -1;
-		pthread_mutex_init(&vm->ctl_lock, NULL);
-		wk->vms[wk->nb_vms++] = vm;
-	}
-	nb_vms = cfg->nb_vms;
-	return 0;
+	use_proxy = proxy;
 }
 
 static int
@@ -505,46 +464,45 @@ start_socket(struct vcd_vm *vm)
 }
 
 int
+vcd_vhost_serve(struct vcd_vm *vm)
+{
+	int rc;
+
+	snprintf(vm->vhost_path, sizeof(vm->vhost_path), "%s", vm->socket);
+	rc = start_socket(vm);
+	if (rc != 0) {
+		VCD_LOG(ERR, "%s: cannot serve vhost-user socket %s", vm->name, vm->socket);
+		if (use_proxy)
+			vcd_proxy_remove(vm);
+	}
+	return rc;
+}
+
+int
 vcd_vhost_start(void)
 {
-	unsigned int i;
-	int rc = 0;
+	return use_proxy ? vcd_proxy_start() : 0;
+}
 
-	for (i = 0; i < nb_vms && rc == 0; i++) {
-		rc = start_socket(&vms[i]);
-		if (rc != 0) {
-			VCD_LOG(ERR, "%s: cannot serve vhost-user socket %s", vms[i].name,
-				vms[i].socket);
-			while (i-- > 0)
-				rte_vhost_driver_unregister(vms[i].vhost_path);
-		}
-	}
-	if (rc == 0 && use_proxy)
-		rc = vcd_proxy_start();
-	if (rc != 0 && use_proxy)
-		vcd_proxy_stop();
-	return rc;
+void
+vcd_vhost_unserve(struct vcd_vm *vm)
+{
+	pthread_mutex_lock(&vm->ctl_lock);
+	vm->stopping = true;
+	ring_stop(vm);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	if (use_proxy)
+		vcd_proxy_remove(vm); /* closes its frontends and public socket */
+	/* Closes the connection; the library calls no destroy_connection for it. */
+	rte_vhost_driver_unregister(vm->vhost_path);
+	pthread_mutex_lock(&vm->ctl_lock);
+	vm_disconnect(vm);
+	pthread_mutex_unlock(&vm->ctl_lock);
 }
 
 void
 vcd_vhost_stop(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < nb_vms; i++) {
-		struct vcd_vm *vm = &vms[i];
-
-		pthread_mutex_lock(&vm->ctl_lock);
-		vm->stopping = true;
-		ring_stop(vm);
-		pthread_mutex_unlock(&vm->ctl_lock);
-		/* Closes the connection; the library calls no destroy_connection for it. */
-		rte_vhost_driver_unregister(vm->vhost_path);
-		pthread_mutex_lock(&vm->ctl_lock);
-		vm_disconnect(vm);
-		pthread_mutex_unlock(&vm->ctl_lock);
-		pthread_mutex_destroy(&vm->ctl_lock);
-	}
 	if (use_proxy)
 		vcd_proxy_stop();
 }

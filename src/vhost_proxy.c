@@ -62,12 +62,25 @@ struct conn {
 	struct vcd_vm *vm;
 };
 
-static struct listener listeners[VCD_MAX_VMS];
-static unsigned int nb_listeners;
-static struct conn conns[2 * VCD_MAX_VMS];
+/*
+ * Listeners and connections are slots (fd -1: free), changed by the main
+ * thread (VMs added or removed at run time) and the relay thread under
+ * proxy_lock; the relay thread drops it only while it sleeps in poll().
+ */
+static pthread_mutex_t proxy_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct listener listeners[VCD_MAX_VMS] = {[0 ... VCD_MAX_VMS - 1] = {.fd = -1}};
+static struct conn conns[2 * VCD_MAX_VMS] = {[0 ... 2 * VCD_MAX_VMS - 1] = {-1, -1, NULL}};
 static pthread_t thread;
 static int wake[2] = {-1, -1};
 static bool running;
+
+/* Make the relay thread rebuild its poll set. */
+static void
+poke(void)
+{
+	if (wake[1] >= 0 && write(wake[1], "p", 1) != 1)
+		VCD_LOG(WARNING, "cannot wake the relay thread");
+}
 
 static int
 unix_addr(struct sockaddr_un *sa, const char *path)
@@ -294,15 +307,18 @@ accept_one(struct listener *l)
 }
 
 static unsigned int
-build_pollset(struct pollfd *pfd, void **owner, bool *is_front)
+build_pollset(struct pollfd *pfd, void **owner, bool *is_front, unsigned int *nb_listen)
 {
 	unsigned int i, n = 0;
 
 	pfd[n++] = (struct pollfd){.fd = wake[0], .events = POLLIN};
-	for (i = 0; i < nb_listeners; i++) {
+	for (i = 0; i < RTE_DIM(listeners); i++) {
+		if (listeners[i].fd < 0)
+			continue;
 		owner[n] = &listeners[i];
 		pfd[n++] = (struct pollfd){.fd = listeners[i].fd, .events = POLLIN};
 	}
+	*nb_listen = n - 1;
 	for (i = 0; i < RTE_DIM(conns); i++) {
 		if (conns[i].front < 0)
 			continue;
@@ -316,35 +332,59 @@ build_pollset(struct pollfd *pfd, void **owner, bool *is_front)
 	return n;
 }
 
+/* Serve the events of one poll() round; false when told to exit. ctl: proxy_lock held. */
+static bool
+serve_round(struct pollfd *pfd, unsigned int n, unsigned int nb_listen, void **owner,
+	const bool *is_front)
+{
+	unsigned int i;
+
+	if (pfd[0].revents != 0) {
+		char buf[64];
+		ssize_t r = read(wake[0], buf, sizeof(buf));
+
+		if (r <= 0 || memchr(buf, 'x', (size_t)r) != NULL)
+			return false;
+	}
+	for (i = 1; i < 1 + nb_listen; i++) {
+		struct listener *l = owner[i];
+
+		/* Skip a listener removed (or replaced) while we slept. */
+		if ((pfd[i].revents & POLLIN) && l->fd == pfd[i].fd)
+			accept_one(l);
+	}
+	for (; i < n; i++) {
+		struct conn *c = owner[i];
+
+		/* A connection closed since the poll set was built has other fds now. */
+		if (pfd[i].revents == 0 || (is_front[i] ? c->front : c->back) != pfd[i].fd)
+			continue;
+		relay(c, is_front[i]);
+	}
+	return true;
+}
+
 static void *
 proxy_main(void *arg)
 {
 	struct pollfd pfd[1 + VCD_MAX_VMS + 4 * VCD_MAX_VMS];
 	void *owner[RTE_DIM(pfd)];
 	bool is_front[RTE_DIM(pfd)];
+	bool more = true;
 
 	RTE_SET_USED(arg);
-	for (;;) {
-		unsigned int i, n;
+	while (more) {
+		unsigned int n, nb_listen;
 
 		memset(is_front, 0, sizeof(is_front));
-		n = build_pollset(pfd, owner, is_front);
+		pthread_mutex_lock(&proxy_lock);
+		n = build_pollset(pfd, owner, is_front, &nb_listen);
+		pthread_mutex_unlock(&proxy_lock);
 		if (poll(pfd, n, -1) < 0 && errno != EINTR)
 			break;
-		if (pfd[0].revents != 0)
-			break;
-		for (i = 1; i < 1 + nb_listeners; i++) {
-			if (pfd[i].revents & POLLIN)
-				accept_one(owner[i]);
-		}
-		for (; i < n; i++) {
-			struct conn *c = owner[i];
-
-			/* A connection closed earlier in this round has fd -1 now. */
-			if (pfd[i].revents == 0 || c->front < 0)
-				continue;
-			relay(c, is_front[i]);
-		}
+		pthread_mutex_lock(&proxy_lock);
+		more = serve_round(pfd, n, nb_listen, owner, is_front);
+		pthread_mutex_unlock(&proxy_lock);
 	}
 	return NULL;
 }
@@ -395,31 +435,61 @@ listen_unix(const char *path)
 int
 vcd_proxy_add(struct vcd_vm *vm, const char *private_dir)
 {
-	struct listener *l = &listeners[nb_listeners];
-	int n;
+	unsigned int i;
+	int n, fd;
 
 	n = snprintf(
 		vm->vhost_path, sizeof(vm->vhost_path), "%s/vhost-%s.sock", private_dir, vm->name);
 	if (n < 0 || n >= VCD_SUN_PATH_MAX)
 		return -ENAMETOOLONG;
-	l->fd = vcd_socket_clear_stale(vm->socket);
-	if (l->fd == 0)
-		l->fd = listen_unix(vm->socket);
-	if (l->fd < 0)
-		return l->fd;
-	l->vm = vm;
-	nb_listeners++;
+	fd = vcd_socket_clear_stale(vm->socket);
+	if (fd == 0)
+		fd = listen_unix(vm->socket);
+	if (fd < 0)
+		return fd;
+	pthread_mutex_lock(&proxy_lock);
+	for (i = 0; i < RTE_DIM(listeners) && listeners[i].fd >= 0; i++)
+		;
+	if (i < RTE_DIM(listeners)) {
+		listeners[i].fd = fd;
+		listeners[i].vm = vm;
+	}
+	pthread_mutex_unlock(&proxy_lock);
+	if (i == RTE_DIM(listeners)) {
+		close(fd);
+		unlink(vm->socket);
+		return -ENOSPC;
+	}
+	poke();
 	return 0;
+}
+
+void
+vcd_proxy_remove(struct vcd_vm *vm)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&proxy_lock);
+	for (i = 0; i < RTE_DIM(listeners); i++) {
+		if (listeners[i].fd >= 0 && listeners[i].vm == vm) {
+			close(listeners[i].fd);
+			unlink(vm->socket);
+			listeners[i].fd = -1;
+			listeners[i].vm = NULL;
+		}
+	}
+	for (i = 0; i < RTE_DIM(conns); i++) {
+		if (conns[i].front >= 0 && conns[i].vm == vm)
+			conn_close(&conns[i]);
+	}
+	pthread_mutex_unlock(&proxy_lock);
+	poke();
 }
 
 int
 vcd_proxy_start(void)
 {
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(conns); i++)
-		conns[i].front = conns[i].back = -1;
-	if (pipe2(wake, O_CLOEXEC) != 0)
+	if (pipe2(wake, O_CLOEXEC | O_NONBLOCK) != 0)
 		return -errno;
 	if (pthread_create(&thread, NULL, proxy_main, NULL) != 0)
 		return -EAGAIN;
@@ -443,11 +513,13 @@ vcd_proxy_stop(void)
 		if (conns[i].front >= 0)
 			conn_close(&conns[i]);
 	}
-	for (i = 0; i < nb_listeners; i++) {
+	for (i = 0; i < RTE_DIM(listeners); i++) {
+		if (listeners[i].fd < 0)
+			continue;
 		close(listeners[i].fd);
 		unlink(listeners[i].vm->socket);
+		listeners[i].fd = -1;
 	}
-	nb_listeners = 0;
 	if (wake[0] >= 0) {
 		close(wake[0]);
 		close(wake[1]);

@@ -766,9 +766,13 @@ poll_once(struct vcd_worker *w)
 {
 	unsigned int i, work = 0;
 
-	for (i = 0; i < w->nb_vms; i++) {
-		struct vcd_vm *vm = w->vms[i];
+	unsigned int nb = __atomic_load_n(&w->nb_vms, __ATOMIC_ACQUIRE);
 
+	for (i = 0; i < nb; i++) {
+		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
+
+		if (vm == NULL)
+			continue;
 		if (unlikely(__atomic_load_n(&vm->want, __ATOMIC_RELAXED) != vm->have))
 			sync_state(vm);
 		if (vm->have == VCD_VM_RUNNING &&
@@ -777,11 +781,11 @@ poll_once(struct vcd_worker *w)
 	}
 	work += enqueue_all(w);
 	work += dequeue_all(w);
-	for (i = 0; i < w->nb_vms; i++) {
-		struct vcd_vm *vm = w->vms[i];
+	for (i = 0; i < nb; i++) {
+		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
 
 		/* A stopped VM's ring belongs to the control thread. */
-		if (vm->have == VCD_VM_RUNNING && vm->vr.pending_used != 0)
+		if (vm != NULL && vm->have == VCD_VM_RUNNING && vm->vr.pending_used != 0)
 			vm->stats.notifications += (uint64_t)vcd_vring_flush(&vm->vr);
 	}
 	return work;
@@ -794,7 +798,7 @@ vcd_worker_main(void *arg)
 	uint64_t t0 = rte_rdtsc();
 
 	VCD_LOG(INFO, "worker %u running on lcore %u with %u VM(s)", w->id, rte_lcore_id(),
-		w->nb_vms);
+		vcd_worker_vm_count(w));
 	__atomic_store_n(&w->running, true, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
 		unsigned int work = poll_once(w);
@@ -813,6 +817,43 @@ vcd_worker_main(void *arg)
 	/* VMs were stopped (drained) by the control thread before stop was set. */
 	__atomic_store_n(&w->running, false, __ATOMIC_RELEASE);
 	return 0;
+}
+
+int
+vcd_worker_attach(struct vcd_worker *w, struct vcd_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nb_vms && w->vms[i] != NULL; i++)
+		;
+	if (i == VCD_MAX_VMS)
+		return -ENOSPC;
+	__atomic_store_n(&w->vms[i], vm, __ATOMIC_RELEASE);
+	if (i == w->nb_vms)
+		__atomic_store_n(&w->nb_vms, i + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+void
+vcd_worker_detach(struct vcd_worker *w, struct vcd_vm *vm)
+{
+	unsigned int i;
+
+	for (i = 0; i < w->nb_vms; i++) {
+		if (w->vms[i] == vm)
+			__atomic_store_n(&w->vms[i], NULL, __ATOMIC_RELEASE);
+	}
+	vcd_worker_quiesce(w);
+}
+
+unsigned int
+vcd_worker_vm_count(const struct vcd_worker *w)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < w->nb_vms; i++)
+		n += w->vms[i] != NULL;
+	return n;
 }
 
 int

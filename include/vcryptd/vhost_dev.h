@@ -16,14 +16,16 @@
 #include "vcryptd/vm.h"
 #include "vcryptd/worker.h"
 
-/* Create the VMs of @cfg and assign them round robin to @workers. */
-int vcd_vhost_init(
-	const struct vcd_config *cfg, struct vcd_worker *workers, unsigned int nb_workers);
+void vcd_vhost_init(struct vcd_worker *workers, bool proxy);
 
-/* Create the sockets and start serving them. */
+/* Create @vm's socket (directly on librte_vhost, or through the relay). */
+int vcd_vhost_serve(struct vcd_vm *vm);
+
+/* Drain @vm (every request taken is answered), close its socket, free its sessions. */
+void vcd_vhost_unserve(struct vcd_vm *vm);
+
+/* Start / stop the relay thread, when there is one. */
 int vcd_vhost_start(void);
-
-/* Drain every VM (all answers posted), close the sockets, free sessions. */
 void vcd_vhost_stop(void);
 
 /*
@@ -34,8 +36,5 @@ void vcd_vhost_stop(void);
  */
 int vcd_vhost_session_msg(
 	struct vcd_vm *vm, uint32_t request, uint8_t *payload, uint32_t size, uint32_t cap);
-
-unsigned int vcd_vhost_vm_count(void);
-struct vcd_vm *vcd_vhost_vm(unsigned int idx);
 
 #endif /* VCRYPTD_VHOST_DEV_H */

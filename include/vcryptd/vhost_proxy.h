@@ -3,8 +3,8 @@
  */
 /*
  * vhost-user relay between each VM's public socket and librte_vhost (see
- * src/vhost_proxy.c for why).  Main lcore: add every VM, then start; stop at
- * shut-down after librte_vhost's sockets are gone.
+ * src/vhost_proxy.c for why).  Main lcore or the control paths of reload and
+ * vcryptctl: VMs may be added and removed before or after start.
  */
 #ifndef VCRYPTD_VHOST_PROXY_H
 #define VCRYPTD_VHOST_PROXY_H
@@ -16,6 +16,8 @@
  * @private_dir that librte_vhost must serve.  0 or -errno.
  */
 int vcd_proxy_add(struct vcd_vm *vm, const char *private_dir);
+/* Stop relaying @vm: close its listener (removing the socket) and its connections. */
+void vcd_proxy_remove(struct vcd_vm *vm);
 int vcd_proxy_start(void);
 /* Close every relayed connection and listener and remove the public sockets. */
 void vcd_proxy_stop(void);

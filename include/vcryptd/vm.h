@@ -73,6 +73,27 @@ struct vcd_vm {
 	struct vcd_vring vr __rte_cache_aligned;
 	uint32_t inflight; /* popped and not yet completed, incl. staged */
 	struct vcd_vm_stats stats;
+
+	/* Table (vm.c); everything above is reset when a slot is reused. */
+	bool in_use;
+	bool reserved;
 };
+
+struct vcd_worker;
+
+/* The VM table (src/vm.c).  Lookups may run on any thread. */
+int vcd_vms_init(const struct vcd_config *cfg, struct vcd_worker *workers, unsigned int nb_workers);
+int vcd_vms_start(void);
+/* Drain and remove every VM, then stop serving. */
+void vcd_vms_stop(void);
+int vcd_vm_add(const struct vcd_vm_conf *vc);
+int vcd_vm_remove(const char *name);
+/* Apply a validated reload: VMs added and removed, run-time knobs. */
+int vcd_vms_apply(const struct vcd_config *cur, const struct vcd_config *next);
+unsigned int vcd_vm_slots(void);
+struct vcd_vm *vcd_vm_at(unsigned int idx); /* NULL for an unused slot */
+unsigned int vcd_vm_count(void);
+struct vcd_vm *vcd_vm_find(const char *name);
+struct vcd_vm *vcd_vm_find_path(const char *vhost_path);
 
 #endif /* VCRYPTD_VM_H */

@@ -108,6 +108,14 @@ void vcd_worker_fini(struct vcd_worker *w);
 /* lcore entry point (rte_eal_remote_launch). */
 int vcd_worker_main(void *arg);
 
+/*
+ * Control: give @w a VM to poll / take it away (its ring must be stopped;
+ * returns once the worker no longer looks at it).
+ */
+int vcd_worker_attach(struct vcd_worker *w, struct vcd_vm *vm);
+void vcd_worker_detach(struct vcd_worker *w, struct vcd_vm *vm);
+unsigned int vcd_worker_vm_count(const struct vcd_worker *w);
+
 /* Control: return once @w has finished a poll that started after this call. */
 int vcd_worker_quiesce(struct vcd_worker *w);
 

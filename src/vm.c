@@ -1,0 +1,261 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * The table of VMs (one vhost-user socket each): created from the config at
+ * start, added and removed at run time (SIGHUP reload, vcryptctl), each
+ * assigned to the worker serving the fewest VMs.  Slots are never freed, only
+ * marked unused, so telemetry may read any slot at any time.
+ *
+ * Threads: changes are serialised by table_lock (main thread for reload and
+ * shut-down, the telemetry thread for vcryptctl); librte_vhost's thread only
+ * looks VMs up by socket path.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "vcryptd/log.h"
+#include "vcryptd/vhost_dev.h"
+
+static struct vcd_vm vms[VCD_MAX_VMS];
+static unsigned int high; /* slots [0, high) have been used */
+static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vcd_worker *workers;
+static unsigned int nb_workers;
+static uint32_t default_max_sessions;
+static bool serving;
+
+unsigned int
+vcd_vm_slots(void)
+{
+	return __atomic_load_n(&high, __ATOMIC_ACQUIRE);
+}
+
+struct vcd_vm *
+vcd_vm_at(unsigned int idx)
+{
+	return idx < vcd_vm_slots() && __atomic_load_n(&vms[idx].in_use, __ATOMIC_ACQUIRE)
+		? &vms[idx]
+		: NULL;
+}
+
+unsigned int
+vcd_vm_count(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < vcd_vm_slots(); i++)
+		n += vcd_vm_at(i) != NULL;
+	return n;
+}
+
+struct vcd_vm *
+vcd_vm_find(const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		struct vcd_vm *vm = vcd_vm_at(i);
+
+		if (vm != NULL && strcmp(vm->name, name) == 0)
+			return vm;
+	}
+	return NULL;
+}
+
+struct vcd_vm *
+vcd_vm_find_path(const char *vhost_path)
+{
+	unsigned int i;
+
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		struct vcd_vm *vm = vcd_vm_at(i);
+
+		if (vm != NULL && strcmp(vm->vhost_path, vhost_path) == 0)
+			return vm;
+	}
+	return NULL;
+}
+
+static struct vcd_worker *
+least_loaded_worker(void)
+{
+	struct vcd_worker *best = &workers[0];
+	unsigned int i;
+
+	for (i = 1; i < nb_workers; i++) {
+		if (vcd_worker_vm_count(&workers[i]) < vcd_worker_vm_count(best))
+			best = &workers[i];
+	}
+	return best;
+}
+
+static void
+vm_fill(struct vcd_vm *vm, const struct vcd_vm_conf *vc, const struct vcd_worker *w)
+{
+	memset(vm, 0, offsetof(struct vcd_vm, in_use));
+	snprintf(vm->name, sizeof(vm->name), "%s", vc->name);
+	snprintf(vm->socket, sizeof(vm->socket), "%s", vc->socket);
+	snprintf(vm->vhost_path, sizeof(vm->vhost_path), "%s", vc->socket);
+	vm->layout = vc->session_layout;
+	vm->max_sessions = vc->max_sessions ? vc->max_sessions : default_max_sessions;
+	vm->worker = w->id;
+	vm->vid = -1;
+	pthread_mutex_init(&vm->ctl_lock, NULL);
+}
+
+/* table_lock held. */
+static int
+add_locked(const struct vcd_vm_conf *vc)
+{
+	struct vcd_worker *w = least_loaded_worker();
+	struct vcd_vm *vm = NULL;
+	unsigned int i;
+	int rc;
+
+	if (vcd_vm_find(vc->name) != NULL)
+		return -EEXIST;
+	for (i = 0; i < VCD_MAX_VMS && vm == NULL; i++) {
+		if (!vms[i].in_use && !vms[i].reserved)
+			vm = &vms[i];
+	}
+	if (vm == NULL)
+		return -ENOSPC;
+	vm_fill(vm, vc, w);
+	vm->reserved = true;
+	rc = serving ? vcd_vhost_serve(vm) : 0;
+	if (rc == 0 && vcd_worker_attach(w, vm) != 0)
+		rc = -ENOSPC;
+	vm->reserved = false;
+	if (rc != 0) {
+		pthread_mutex_destroy(&vm->ctl_lock);
+		return rc;
+	}
+	__atomic_store_n(&vm->in_use, true, __ATOMIC_RELEASE);
+	if ((unsigned int)(vm - vms) >= high)
+		__atomic_store_n(&high, (unsigned int)(vm - vms) + 1, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+vcd_vm_add(const struct vcd_vm_conf *vc)
+{
+	int rc;
+
+	pthread_mutex_lock(&table_lock);
+	rc = add_locked(vc);
+	pthread_mutex_unlock(&table_lock);
+	if (rc == 0 && serving)
+		VCD_LOG(NOTICE, "%s: added (socket %s)", vc->name, vc->socket);
+	return rc;
+}
+
+/* table_lock held: drain, close the socket, leave the worker, free the slot. */
+static void
+remove_locked(struct vcd_vm *vm)
+{
+	__atomic_store_n(&vm->in_use, false, __ATOMIC_RELEASE);
+	if (serving)
+		vcd_vhost_unserve(vm);
+	vcd_worker_detach(&workers[vm->worker], vm);
+	pthread_mutex_destroy(&vm->ctl_lock);
+}
+
+int
+vcd_vm_remove(const char *name)
+{
+	struct vcd_vm *vm;
+
+	pthread_mutex_lock(&table_lock);
+	vm = vcd_vm_find(name);
+	if (vm != NULL)
+		remove_locked(vm);
+	pthread_mutex_unlock(&table_lock);
+	if (vm == NULL)
+		return -ENOENT;
+	VCD_LOG(NOTICE, "%s: removed (its guest was answered and disconnected)", name);
+	return 0;
+}
+
+int
+vcd_vms_init(const struct vcd_config *cfg, struct vcd_worker *w, unsigned int n)
+{
+	unsigned int i;
+	int rc = 0;
+
+	workers = w;
+	nb_workers = n;
+	default_max_sessions = cfg->max_sessions_per_vm;
+	vcd_vhost_init(w, cfg->vhost_proxy);
+	for (i = 0; i < cfg->nb_vms && rc == 0; i++)
+		rc = vcd_vm_add(&cfg->vms[i]);
+	return rc;
+}
+
+int
+vcd_vms_start(void)
+{
+	unsigned int i;
+	int rc = 0;
+
+	pthread_mutex_lock(&table_lock);
+	for (i = 0; i < high && rc == 0; i++) {
+		if (vms[i].in_use)
+			rc = vcd_vhost_serve(&vms[i]);
+	}
+	serving = rc == 0;
+	pthread_mutex_unlock(&table_lock);
+	return rc != 0 ? rc : vcd_vhost_start();
+}
+
+void
+vcd_vms_stop(void)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&table_lock);
+	for (i = 0; i < high; i++) {
+		if (vms[i].in_use)
+			remove_locked(&vms[i]);
+	}
+	serving = false;
+	pthread_mutex_unlock(&table_lock);
+	vcd_vhost_stop();
+}
+
+/* Reload: VMs gone from @next are removed, new ones added, run-time knobs applied. */
+int
+vcd_vms_apply(const struct vcd_config *cur, const struct vcd_config *next)
+{
+	unsigned int i, j;
+	int rc = 0;
+
+	for (i = 0; i < cur->nb_vms; i++) {
+		for (j = 0; j < next->nb_vms; j++) {
+			if (strcmp(cur->vms[i].name, next->vms[j].name) == 0)
+				break;
+		}
+		if (j == next->nb_vms)
+			vcd_vm_remove(cur->vms[i].name);
+	}
+	default_max_sessions = next->max_sessions_per_vm;
+	for (j = 0; j < next->nb_vms; j++) {
+		struct vcd_vm *vm = vcd_vm_find(next->vms[j].name);
+		int r;
+
+		if (vm != NULL) {
+			/* Takes effect for the VM's next connection. */
+			vm->max_sessions = next->vms[j].max_sessions ? next->vms[j].max_sessions
+								     : default_max_sessions;
+			continue;
+		}
+		r = vcd_vm_add(&next->vms[j]);
+		if (r != 0) {
+			VCD_LOG(ERR, "[vm %s]: cannot add: %s", next->vms[j].name, strerror(-r));
+			rc = r;
+		}
+	}
+	return rc;
+}
