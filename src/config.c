@@ -15,6 +15,7 @@
  */
 #include <ctype.h>
 #include <errno.h>
+#include <grp.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,6 +66,25 @@ static const char *
 check_absolute(const char *v)
 {
 	return v[0] == '/' ? NULL : "must be an absolute path";
+}
+
+static const char *
+check_group(const char *v)
+{
+	if (*v == '\0' || getgrnam(v) != NULL)
+		return NULL;
+	return "no such group on this host (e.g. kvm or libvirt-qemu; empty leaves it as is)";
+}
+
+static const char *
+check_mode(const char *v)
+{
+	char *end;
+	unsigned long m = strtoul(v, &end, 8);
+
+	if (*v == '\0' || *end != '\0' || m > 0777 || (m & 0600) != 0600)
+		return "must be an octal mode such as 0660 that lets the owner read and write";
+	return NULL;
 }
 
 static const char *
@@ -120,6 +140,12 @@ const struct option_desc config_options[] = {
 	{DAEMON(socket_dir), .key = "socket_dir", .type = T_PATH, .def = "/tmp",
 		.check = check_absolute,
 		.help = "directory for socket names without '/', from --socket or [vm] socket"},
+	{DAEMON(socket_group), .key = "socket_group", .type = T_STRING, .def = "",
+		.check = check_group,
+		.help = "group given the VM sockets so QEMU can connect (kvm, libvirt-qemu); "
+			"empty: the daemon's"},
+	{DAEMON(socket_mode), .key = "socket_mode", .type = T_STRING, .def = "0660",
+		.check = check_mode, .help = "permissions of the VM sockets, octal"},
 
 	{BACKEND(driver), .key = "driver", .type = T_STRING, .def = "crypto_aesni_mb",
 		.check = check_driver, .help = "vdev driver, or crypto_qat for PCI"},

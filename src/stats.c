@@ -5,6 +5,7 @@
  * Telemetry: /vcryptd/info, /vcryptd/vms, /vcryptd/vm,<name>, /vcryptd/workers,
  * /vcryptd/backends.  Callbacks run in DPDK's telemetry thread.
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -26,6 +27,18 @@ static struct vcd_worker *stat_workers;
 static unsigned int stat_nb_workers;
 static char config_path[PATH_MAX];
 static uint64_t start_tsc;
+
+/* Telemetry dict keys take letters, digits, '_' and '/' only: map the rest to '_'. */
+static const char *
+tel_key(char *buf, size_t len, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i + 1 < len && name[i] != '\0'; i++)
+		buf[i] = (isalnum((unsigned char)name[i]) || name[i] == '/') ? name[i] : '_';
+	buf[i] = '\0';
+	return buf;
+}
 
 static uint64_t
 rd(const uint64_t *p)
@@ -75,7 +88,10 @@ tel_vms(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		if (vm == NULL)
 			continue;
-		rte_tel_data_add_dict_u64(d, vm->name, rd(&vm->stats.requests));
+		char key[VCD_NAME_MAX];
+
+		rte_tel_data_add_dict_u64(
+			d, tel_key(key, sizeof(key), vm->name), rd(&vm->stats.requests));
 	}
 	return 0;
 }
@@ -174,9 +190,107 @@ tel_backends(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_string(
 			c, "role", b->role == VCD_BACKEND_ACCEL ? "accel" : "cpu");
 		rte_tel_data_add_dict_u64(c, "queue_pairs", b->nb_qp);
-		rte_tel_data_add_dict_container(d, b->name, c, 0);
+		char key[VCD_NAME_MAX];
+
+		rte_tel_data_add_dict_container(d, tel_key(key, sizeof(key), b->name), c, 0);
 	}
 	return 0;
+}
+
+static const struct vcd_config *live_cfg;
+
+/* Telemetry names take letters, digits, '_' and '/' only: "daemon/burst", "vm/vm0/socket". */
+static void
+config_entry(const char *section, const char *name, const char *key, const char *value, void *arg)
+{
+	char k[128];
+
+	if (name != NULL)
+		snprintf(k, sizeof(k), "%s/%s/%s", section, name, key);
+	else
+		snprintf(k, sizeof(k), "%s/%s", section, key);
+	rte_tel_data_add_dict_string(arg, tel_key(k, sizeof(k), k), value);
+}
+
+static int
+tel_config(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, "file", config_path);
+	vcd_config_visit(live_cfg, config_entry, d);
+	return 0;
+}
+
+static int
+reply(struct rte_tel_data *d, const char *key, const char *value)
+{
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, key, value);
+	return 0;
+}
+
+static bool
+valid_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	return len > 0 && len < VCD_NAME_MAX &&
+		strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+		len;
+}
+
+/* /vcryptd/vm_add,NAME,/ABSOLUTE/SOCKET: a VM with default settings (vcryptctl add). */
+static int
+tel_vm_add(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct vcd_vm_conf vc = {.weight = 1};
+	const char *comma = params != NULL ? strchr(params, ',') : NULL;
+	int rc;
+
+	RTE_SET_USED(cmd);
+	if (comma == NULL || (size_t)(comma - params) >= sizeof(vc.name))
+		return reply(d, "error", "usage: /vcryptd/vm_add,NAME,/absolute/socket/path");
+	memcpy(vc.name, params, (size_t)(comma - params));
+	if (!valid_name(vc.name))
+		return reply(d, "error", "NAME: 1..31 of A-Z a-z 0-9 _ . -");
+	if (comma[1] != '/' || strlen(comma + 1) >= VCD_SUN_PATH_MAX)
+		return reply(d, "error", "the socket path must be absolute and under 108 bytes");
+	snprintf(vc.socket, sizeof(vc.socket), "%s", comma + 1);
+	rc = vcd_vm_add(&vc);
+	return reply(d, rc == 0 ? "added" : "error", rc == 0 ? vc.name : strerror(-rc));
+}
+
+static int
+tel_vm_remove(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	int rc;
+
+	RTE_SET_USED(cmd);
+	if (params == NULL || !valid_name(params))
+		return reply(d, "error", "usage: /vcryptd/vm_remove,NAME");
+	rc = vcd_vm_remove(params);
+	return reply(d, rc == 0 ? "removed" : "error", rc == 0 ? params : strerror(-rc));
+}
+
+static int
+tel_log_level(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	static const char *const names[] = {
+		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
+	unsigned int i;
+
+	RTE_SET_USED(cmd);
+	for (i = 0; params != NULL && i < RTE_DIM(names); i++) {
+		if (strcmp(params, names[i]) == 0) {
+			rte_log_set_level_pattern("vcryptd.*", i + 1);
+			return reply(d, "log_level", names[i]);
+		}
+	}
+	return reply(d, "error",
+		"usage: /vcryptd/log_level,emerg|alert|crit|err|warning|notice|"
+		"info|debug");
 }
 
 void
@@ -185,6 +299,7 @@ vcd_stats_register(
 {
 	stat_workers = workers;
 	stat_nb_workers = nb_workers;
+	live_cfg = cfg;
 	snprintf(config_path, sizeof(config_path), "%s", cfg->path[0] ? cfg->path : "(built-in)");
 	start_tsc = rte_rdtsc();
 	rte_telemetry_register_cmd("/vcryptd/info", tel_info, "vcryptd version and uptime");
@@ -192,6 +307,13 @@ vcd_stats_register(
 	rte_telemetry_register_cmd("/vcryptd/vm", tel_vm, "One VM's counters. Parameter: VM name");
 	rte_telemetry_register_cmd("/vcryptd/workers", tel_workers, "Worker lcore poll counters");
 	rte_telemetry_register_cmd("/vcryptd/backends", tel_backends, "Cryptodev backends");
+	rte_telemetry_register_cmd("/vcryptd/config", tel_config, "The running configuration");
+	rte_telemetry_register_cmd("/vcryptd/vm_add", tel_vm_add,
+		"Add a VM socket. Parameters: NAME,/absolute/socket/path");
+	rte_telemetry_register_cmd("/vcryptd/vm_remove", tel_vm_remove,
+		"Remove a VM socket (its guest is answered and disconnected). Parameter: NAME");
+	rte_telemetry_register_cmd("/vcryptd/log_level", tel_log_level,
+		"Set vcryptd's log level. Parameter: emerg..debug");
 }
 
 void

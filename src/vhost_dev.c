@@ -24,6 +24,7 @@
  * (vring.c).
  */
 #include <errno.h>
+#include <grp.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -71,6 +72,8 @@ struct vhu_msg {
 static struct vcd_worker *workers;
 static struct vcd_vm *vm_by_vid[RTE_MAX_VHOST_DEVICE];
 static bool use_proxy;
+static mode_t socket_mode = 0660;
+static gid_t socket_gid = (gid_t)-1;
 
 static struct vcd_vm *
 vm_of(int vid)
@@ -424,10 +427,31 @@ static const struct rte_vhost_device_ops device_ops = {
 };
 
 void
-vcd_vhost_init(struct vcd_worker *w, bool proxy)
+vcd_vhost_init(struct vcd_worker *w, const struct vcd_config *cfg)
 {
+	const struct group *g = cfg->socket_group[0] ? getgrnam(cfg->socket_group) : NULL;
+
 	workers = w;
-	use_proxy = proxy;
+	use_proxy = cfg->vhost_proxy;
+	socket_mode = (mode_t)strtoul(cfg->socket_mode, NULL, 8);
+	socket_gid = g != NULL ? g->gr_gid : (gid_t)-1;
+}
+
+/* Who may connect: config's socket_mode and socket_group (QEMU runs as kvm/libvirt-qemu). */
+static int
+set_socket_perms(const struct vcd_vm *vm)
+{
+	if (chmod(vm->socket, socket_mode) != 0 ||
+		(socket_gid != (gid_t)-1 && chown(vm->socket, (uid_t)-1, socket_gid) != 0)) {
+		int rc = -errno;
+
+		VCD_LOG(ERR,
+			"%s: cannot set mode %o / group of %s: %s ([daemon] socket_mode, "
+			"socket_group)",
+			vm->name, (unsigned int)socket_mode, vm->socket, strerror(-rc));
+		return rc;
+	}
+	return 0;
 }
 
 static int
@@ -457,6 +481,11 @@ start_socket(struct vcd_vm *vm)
 		rte_vhost_driver_start(path) != 0) {
 		rte_vhost_driver_unregister(path);
 		return -EIO;
+	}
+	rc = set_socket_perms(vm);
+	if (rc != 0) {
+		rte_vhost_driver_unregister(path);
+		return rc;
 	}
 	VCD_LOG(INFO, "%s: listening on %s (worker %u%s)", vm->name, vm->socket, vm->worker,
 		use_proxy ? ", relayed to librte_vhost" : "");

@@ -188,7 +188,7 @@ vcd_vms_init(const struct vcd_config *cfg, struct vcd_worker *w, unsigned int n)
 	workers = w;
 	nb_workers = n;
 	default_max_sessions = cfg->max_sessions_per_vm;
-	vcd_vhost_init(w, cfg->vhost_proxy);
+	vcd_vhost_init(w, cfg);
 	for (i = 0; i < cfg->nb_vms && rc == 0; i++)
 		rc = vcd_vm_add(&cfg->vms[i]);
 	return rc;

@@ -69,6 +69,8 @@ struct vcd_config {
 	char eal_args[1024];
 	int log_level; /* RTE_LOG_EMERG (1) .. RTE_LOG_DEBUG (8) */
 	char socket_dir[PATH_MAX];
+	char socket_group[64];
+	char socket_mode[8];
 	struct vcd_backend_conf backends[VCD_MAX_BACKENDS];
 	unsigned int nb_backends;
 	struct vcd_vm_conf vms[VCD_MAX_VMS];
