@@ -20,6 +20,9 @@ mount -t sysfs sysfs /sys
 mount -t devtmpfs devtmpfs /dev 2>/dev/null
 mkdir -p /dev/pts /dev/shm
 mount -t tmpfs tmpfs /tmp
+# AF_ALG allocates its scatterlists from the socket's option memory: requests of
+# 1 MiB need more than the default 20 KiB.
+echo 1048576 >/proc/sys/net/core/optmem_max
 
 off() {
 	sync

@@ -867,7 +867,7 @@ main(int argc, char **argv)
 			total_fail++;
 		if (size_list && test_sizes() < 0)
 			total_fail++;
-		if (test_sweep(quick ? 65552 : max_len) < 0)
+		if (test_sweep(quick && max_len > 65552 ? 65552 : max_len) < 0)
 			total_fail++;
 		if (test_parallel(quick ? par_ops / 2 : par_ops) < 0)
 			total_fail++;
