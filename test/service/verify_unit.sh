@@ -43,6 +43,7 @@ fi
 
 # What the daemon and the documentation rely on.  A line missing here is a
 # change to review, not a typo systemd would catch.
+# shellcheck disable=SC2016 # $VCRYPTD_OPTS and $MAINPID are systemd's, not ours
 for want in \
 	'Type=notify' \
 	'NotifyAccess=main' \
@@ -87,7 +88,7 @@ fi
 SYSTEMD_LOG_LEVEL=notice SYSTEMD_LOG_COLOR=0 SYSTEMD_PAGER=cat \
 	systemd-analyze verify "$man_opt" "$tmp/vcryptd.service" >"$tmp/out" 2>&1 && rc=0 || rc=$?
 if [ "$rc" -ne 0 ] || [ -s "$tmp/out" ]; then
-	sed "s#$tmp/#$(dirname "$unit")/ (copy) #" "$tmp/out" >&2
+	sed "s#$tmp/vcryptd.service#$unit (checked as a copy)#g" "$tmp/out" >&2
 	fail "systemd-analyze verify $man_opt: exit $rc, output above"
 fi
 echo "verify_unit: PASS: $unit ($(systemd-analyze --version | head -1), $man_opt)"
