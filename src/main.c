@@ -93,11 +93,11 @@ start_workers(const struct vcd_config *cfg)
 		return -EINVAL;
 	}
 	mbufs = cfg->mbuf_pool_size / nb_workers;
-	if (mbufs < 4 * VCD_REQ_MAX_MBUFS) {
+	if (mbufs < VCD_MIN_WORKER_MBUFS) {
 		VCD_LOG(ERR,
 			"[daemon] mbuf_pool_size = %u is too small for %u worker(s): need at "
 			"least %u",
-			cfg->mbuf_pool_size, nb_workers, 4 * VCD_REQ_MAX_MBUFS * nb_workers);
+			cfg->mbuf_pool_size, nb_workers, VCD_MIN_WORKER_MBUFS * nb_workers);
 		return -EINVAL;
 	}
 	nb_workers = 0;

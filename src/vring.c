@@ -146,6 +146,8 @@ map_last_byte(const struct vcd_vring *vr, uint64_t gpa, uint32_t len)
 /* Walk state shared by the direct and the indirect walk. */
 struct walk {
 	struct vcd_chain *c;
+	uint64_t rd_total, wr_total;
+	bool rd_full, wr_full;     /* segment arrays full: the rest is walked, not mapped */
 	struct vring_desc last_wr; /* last writable descriptor seen */
 	bool have_wr;
 	bool mapping; /* false once a buffer failed: keep walking only to find the status */
@@ -173,22 +175,33 @@ walk_buffer(const struct vcd_vring *vr, struct walk *w, const struct vring_desc 
 	}
 	if (!w->mapping || d->len == 0)
 		return;
-	/* Totals stay below 2^30: checked before they can wrap. */
-	if (d->len > (1u << 30) - ((d->flags & VRING_DESC_F_WRITE) ? c->wr_len : c->rd_len)) {
-		walk_fail(w, VCD_CHAIN_BAD_ADDR);
-		return;
-	}
 	if (d->flags & VRING_DESC_F_WRITE) {
-		rc = vcd_vring_map(vr, d->addr, d->len, c->wr, &c->nb_wr, VCD_CHAIN_MAX_SEGS);
-		c->wr_len += d->len;
+		w->wr_total += d->len;
+		rc = w->wr_full
+			? 0
+			: vcd_vring_map(vr, d->addr, d->len, c->wr, &c->nb_wr, VCD_CHAIN_MAX_SEGS);
+		w->wr_full |= rc == -E2BIG;
 	} else {
-		rc = vcd_vring_map(vr, d->addr, d->len, c->rd, &c->nb_rd, VCD_CHAIN_MAX_SEGS);
-		c->rd_len += d->len;
+		w->rd_total += d->len;
+		rc = w->rd_full
+			? 0
+			: vcd_vring_map(vr, d->addr, d->len, c->rd, &c->nb_rd, VCD_CHAIN_MAX_SEGS);
+		w->rd_full |= rc == -E2BIG;
 	}
-	if (rc == -E2BIG)
-		walk_fail(w, VCD_CHAIN_TOO_MANY_SEGS);
-	else if (rc != 0)
+	/* Totals fit the used ring's 32-bit length, and 1 GiB bounds what we ever map. */
+	if ((rc != 0 && rc != -E2BIG) || w->rd_total > (1u << 30) || w->wr_total > UINT32_MAX)
 		walk_fail(w, VCD_CHAIN_BAD_ADDR);
+}
+
+static uint32_t
+seg_sum(const struct vcd_seg *s, uint16_t n)
+{
+	uint32_t sum = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++)
+		sum += s[i].len;
+	return sum;
 }
 
 /*
@@ -276,16 +289,22 @@ vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c)
 	c->head = *(volatile uint16_t *)&vr->avail->ring[slot];
 	c->nb_rd = c->nb_wr = 0;
 	c->rd_len = c->wr_len = 0;
+	c->rd_mapped = c->wr_mapped = 0;
 	c->err = VCD_CHAIN_OK;
 	c->status = NULL;
 	if (unlikely(c->head >= vr->size)) {
 		c->err = VCD_CHAIN_BAD_HEAD;
 		return;
 	}
-	if (!walk_table(vr, &w, vr->desc, vr->size, c->head, false) || !w.have_wr ||
-		w.last_wr.len == 0)
+	if (!walk_table(vr, &w, vr->desc, vr->size, c->head, false))
 		return;
-	if (c->err == VCD_CHAIN_OK && c->nb_wr > 0) {
+	c->rd_len = (uint32_t)w.rd_total;
+	c->wr_len = (uint32_t)w.wr_total;
+	c->rd_mapped = seg_sum(c->rd, c->nb_rd);
+	c->wr_mapped = seg_sum(c->wr, c->nb_wr);
+	if (!w.have_wr || w.last_wr.len == 0)
+		return;
+	if (c->err == VCD_CHAIN_OK && !w.wr_full && c->nb_wr > 0) {
 		struct vcd_seg *s = &c->wr[c->nb_wr - 1];
 
 		c->status = s->va + s->len - 1;

@@ -234,8 +234,9 @@ parse_layout(const struct virtio_crypto_op_data_req *h, const struct vcd_session
 	if (l->iv_len != s->iv_len || l->src_len == 0 || l->src_len > VCD_MAX_REQ_DATA ||
 		l->dst_len < l->src_len || l->dst_len > VCD_MAX_REQ_DATA)
 		return VIRTIO_CRYPTO_BADMSG;
-	if ((uint64_t)sizeof(*h) + l->iv_len + l->src_len > c->rd_len ||
-		(uint64_t)l->dst_len + l->digest_len + 1 > c->wr_len)
+	/* The data must lie in what the walk mapped; the status is the last writable byte. */
+	if ((uint64_t)sizeof(*h) + l->iv_len + l->src_len > c->rd_mapped ||
+		l->src_len > c->wr_mapped || (uint64_t)l->dst_len + l->digest_len + 1 > c->wr_len)
 		return VIRTIO_CRYPTO_BADMSG;
 	return VIRTIO_CRYPTO_OK;
 }
@@ -375,6 +376,28 @@ cpu_run(uint8_t dev_id, void *sess, uint8_t *buf, uint32_t len, uint32_t c_head,
 		ofs.ofs.auth.tail = (uint16_t)(len - a_head - a_len);
 	}
 	return rte_cryptodev_sym_cpu_crypto_process(dev_id, sess, ofs, &vec) == 1 && status == 0;
+}
+
+/* How many segments [off, off+len) touches. */
+static uint32_t
+seg_span(const struct vcd_seg *s, uint16_t n, uint32_t off, uint32_t len)
+{
+	uint32_t count = 0;
+	uint16_t i;
+
+	for (i = 0; i < n && len > 0; i++) {
+		uint32_t take;
+
+		if (off >= s[i].len) {
+			off -= s[i].len;
+			continue;
+		}
+		take = RTE_MIN(s[i].len - off, len);
+		len -= take;
+		off = 0;
+		count++;
+	}
+	return count;
 }
 
 /* Host pointer to [off, off+len) if one segment holds all of it, else NULL. */
@@ -546,7 +569,7 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	struct vcd_session *s;
 	struct rte_crypto_op *op;
 	struct vcd_req *r;
-	uint32_t src_off;
+	uint32_t src_off, need;
 	bool linear;
 	uint8_t st;
 
@@ -584,9 +607,14 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		seg_ptr(c->wr, c->nb_wr, 0, l.src_len) != NULL;
 	if (unlikely(!linear && w->nb_bounce_free == 0))
 		return false;
-	/* A mbuf per segment, plus one per 64 KiB piece of a segment, both directions. */
-	if (unlikely(w->nb_mb_free <
-		    (uint32_t)c->nb_rd + c->nb_wr + 2u + 2u * (l.src_len / VCD_MBUF_SEG_MAX)))
+	/* A mbuf per segment of the data, plus one per 64 KiB piece, both directions. */
+	need = seg_span(c->rd, c->nb_rd, src_off, l.src_len) +
+		seg_span(c->wr, c->nb_wr, 0, l.src_len) + 2u + 2u * (l.src_len / VCD_MBUF_SEG_MAX);
+	if (unlikely(need > w->nb_mbufs)) {
+		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG); /* too fragmented ever to fit */
+		return true;
+	}
+	if (unlikely(w->nb_mb_free < need))
 		return false;
 	op = w->op_free[--w->nb_op_free];
 	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;

@@ -21,10 +21,16 @@
 #include <linux/virtio_ring.h>
 #include <rte_vhost.h>
 
-/* Segments per direction after merging host-contiguous descriptors. */
-#define VCD_CHAIN_MAX_SEGS 256
-/* Upper bound on descriptors walked in one chain (direct or indirect). */
-#define VCD_CHAIN_MAX_DESC 4096
+/*
+ * Segments mapped per direction after merging host-contiguous descriptors.
+ * Past this the walk goes on without mapping (rd_mapped/wr_mapped say how far
+ * the segments reach): Linux 6.1's virtio_crypto hands each scatterlist entry
+ * to virtqueue_add_sgs(), which walks it to its end, so an N-page buffer
+ * arrives as N(N+1)/2 descriptors, the data in order first, then repeats.
+ */
+#define VCD_CHAIN_MAX_SEGS 1024
+/* Upper bound on descriptors walked in one chain: ~2 MiB Linux requests. */
+#define VCD_CHAIN_MAX_DESC (1u << 18)
 
 /* A host-contiguous piece of a guest buffer. */
 struct vcd_seg {
@@ -39,10 +45,10 @@ enum vcd_chain_err {
 	VCD_CHAIN_BAD_INDEX, /* next index >= table size */
 	VCD_CHAIN_LOOP,      /* more descriptors than the table holds */
 	VCD_CHAIN_NESTED_INDIRECT,
-	VCD_CHAIN_BAD_INDIRECT, /* indirect table length or mapping */
-	VCD_CHAIN_BAD_ADDR,     /* buffer not inside the guest's regions */
-	VCD_CHAIN_ORDER,        /* readable descriptor after a writable one */
-	VCD_CHAIN_TOO_MANY_SEGS,
+	VCD_CHAIN_BAD_INDIRECT,  /* indirect table length or mapping */
+	VCD_CHAIN_BAD_ADDR,      /* buffer not inside the guest's regions */
+	VCD_CHAIN_ORDER,         /* readable descriptor after a writable one */
+	VCD_CHAIN_TOO_MANY_SEGS, /* (unused since segments past the limit are left unmapped) */
 	VCD_CHAIN_ERR_MAX,
 };
 
@@ -51,10 +57,12 @@ struct vcd_chain {
 	uint16_t head;
 	uint16_t nb_rd;
 	uint16_t nb_wr;
-	uint8_t err; /* enum vcd_chain_err */
-	uint32_t rd_len;
-	uint32_t wr_len;
-	uint8_t *status; /* last writable byte if the chain can carry a status, else NULL */
+	uint8_t err;        /* enum vcd_chain_err */
+	uint32_t rd_len;    /* bytes of all readable descriptors */
+	uint32_t wr_len;    /* bytes of all writable descriptors */
+	uint32_t rd_mapped; /* leading readable bytes that rd[] describes */
+	uint32_t wr_mapped; /* leading writable bytes that wr[] describes */
+	uint8_t *status;    /* last writable byte if the chain can carry a status, else NULL */
 	struct vcd_seg rd[VCD_CHAIN_MAX_SEGS];
 	struct vcd_seg wr[VCD_CHAIN_MAX_SEGS];
 };

@@ -36,8 +36,12 @@
 
 /* Piece of a synchronous request: a multiple of every block size, under 64 KiB. */
 #define VCD_SYNC_CHUNK 65520
-/* Worst case mbufs for one request: every descriptor segment plus splits, both directions. */
-#define VCD_REQ_MAX_MBUFS (2 * (VCD_CHAIN_MAX_SEGS + VCD_MAX_REQ_DATA / VCD_MBUF_SEG_MAX + 1))
+/*
+ * mbufs each worker needs at least.  A request needs one per segment of its
+ * data; one that needs more than its worker has is refused (BADMSG), one that
+ * needs more than are free right now waits on the ring.
+ */
+#define VCD_MIN_WORKER_MBUFS 1024
 
 /* Per-op private area, right after the symmetric op (IV first: VCD_IV_OFFSET). */
 struct vcd_req {

@@ -319,9 +319,11 @@ check_chain(const struct guest *g, const struct vcd_vring *vr, const struct vcd_
 	}
 	if (c->err != VCD_CHAIN_OK)
 		return;
-	CHECK(c->rd_len == rd && c->wr_len == wr);
-	CHECK(c->rd_len <= (1u << 30) && c->wr_len <= (1u << 30));
-	if (c->status != NULL)
+	CHECK(c->rd_mapped == rd && c->wr_mapped == wr);
+	CHECK(c->rd_mapped <= c->rd_len && c->wr_mapped <= c->wr_len);
+	CHECK(c->rd_len <= (1u << 30));
+	/* Segments fully mapped: the status is the end of the last one. */
+	if (c->status != NULL && c->wr_mapped == c->wr_len)
 		CHECK(c->nb_wr > 0 &&
 			c->status == c->wr[c->nb_wr - 1].va + c->wr[c->nb_wr - 1].len - 1);
 }

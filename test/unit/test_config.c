@@ -514,8 +514,8 @@ START_TEST(visit_every_option)
 	ck_assert_int_eq(vcd_config_add_socket(&c, "a.sock", err, sizeof(err)), 0);
 	ck_assert_int_eq(vcd_config_add_socket(&c, "b.sock", err, sizeof(err)), 0);
 	vcd_config_visit(&c, count_visit, &n);
-	ck_assert_uint_eq(
-		n.daemon, 12); /* the [daemon] options, qp_depth and vhost_proxy included */
+	/* Every [daemon] option: 14 with qp_depth, vhost_proxy, socket_group and socket_mode. */
+	ck_assert_uint_eq(n.daemon, 14);
 	ck_assert_uint_eq(n.backend, 3);
 	ck_assert_uint_eq(n.vm, 2 * 4);
 	ck_assert_int_eq(vcd_backend_vdev_name(&c.backends[0], name, sizeof(name)), 0);
