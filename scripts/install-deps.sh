@@ -7,7 +7,8 @@
 set -eu
 
 PKGS="build-essential pkg-config meson ninja-build libdpdk-dev dpdk dpdk-dev dpdk-doc \
-libbsd-dev check libssl-dev clang-format python3 procps"
+libbsd-dev check libssl-dev clang-format python3 procps \
+qemu-system-x86 cpio kmod systemd"
 
 missing=""
 for p in $PKGS; do
