@@ -39,6 +39,8 @@ enum {
 	OPT_NO_EVENT_IDX,
 	OPT_NO_INTERRUPT,
 	OPT_REUSE,
+	OPT_LATENCY,
+	OPT_RATE,
 };
 
 static const struct option long_opts[] = {
@@ -67,6 +69,8 @@ static const struct option long_opts[] = {
 	{"no-event-idx", no_argument, NULL, OPT_NO_EVENT_IDX},
 	{"no-interrupt", no_argument, NULL, OPT_NO_INTERRUPT},
 	{"reuse", required_argument, NULL, OPT_REUSE},
+	{"latency", no_argument, NULL, OPT_LATENCY},
+	{"rate", required_argument, NULL, OPT_RATE},
 	{"verbose", no_argument, NULL, 'v'},
 	{"help", no_argument, NULL, 'h'},
 	{NULL, 0, NULL, 0},
@@ -81,6 +85,8 @@ usage(FILE *f)
 		"  --verify               check every result against OpenSSL (default --algo all)\n"
 		"  --malformed            run the malformed-request catalogue\n"
 		"  --throughput           measure (default --algo aes-cbc-128)\n"
+		"  --latency              per-request submit-to-completion percentiles\n"
+		"                         (default --algo aes-cbc-128, --ops 20000)\n"
 		"options:\n"
 		"  --session-layout L     qemu70 | qemu72 | qemu81 (default qemu70)\n"
 		"  --startup S            qemu70 | qemu72 | dpdk (default: follows the layout)\n"
@@ -106,7 +112,9 @@ usage(FILE *f)
 		"  --cross-region         verify: one request per batch straddles regions\n"
 		"  --no-event-idx         do not negotiate VIRTIO_RING_F_EVENT_IDX\n"
 		"  --no-interrupt         set VRING_AVAIL_F_NO_INTERRUPT (polling guest)\n"
-		"  --json                 throughput: one JSON object per line\n"
+		"  --rate OPS             latency: open loop, one request due every 1/OPS s\n"
+		"                         (default 0: closed loop, queue-depth in flight)\n"
+		"  --json                 throughput, latency: one JSON object per line\n"
 		"  -v, --verbose          trace vhost-user messages and failed requests\n");
 }
 
@@ -205,6 +213,16 @@ parse_reuse(struct bench_cfg *cfg, const char *s)
 static bool throughput_wanted;
 
 static int
+parse_rate(const char *s, double *out)
+{
+	char *end;
+
+	errno = 0;
+	*out = strtod(s, &end);
+	return errno || end == s || *end || !(*out >= 0) ? -EINVAL : 0;
+}
+
+static int
 parse_flag(struct bench_cfg *cfg, int opt)
 {
 	switch (opt) {
@@ -216,6 +234,9 @@ parse_flag(struct bench_cfg *cfg, int opt)
 		return 0;
 	case OPT_THROUGHPUT:
 		throughput_wanted = true;
+		return 0;
+	case OPT_LATENCY:
+		cfg->latency = true;
 		return 0;
 	case OPT_JSON:
 		cfg->json = true;
@@ -265,6 +286,8 @@ parse_value(struct bench_cfg *cfg, int opt, char *arg)
 		return parse_order(arg, &cfg->order);
 	case OPT_REUSE:
 		return parse_reuse(cfg, arg);
+	case OPT_RATE:
+		return parse_rate(arg, &cfg->rate);
 	default:
 		return -ENOENT;
 	}
@@ -399,7 +422,11 @@ run_modes(struct vcdb *db, const struct bench_cfg *cfg)
 		r = run_malformed(db, cfg);
 		rc = r ? 1 : rc;
 	}
-	if (throughput_wanted || (!cfg->verify && !cfg->malformed)) {
+	if (cfg->latency) {
+		r = run_latency(db, cfg);
+		rc = r ? 1 : rc;
+	}
+	if (throughput_wanted || (!cfg->verify && !cfg->malformed && !cfg->latency)) {
 		r = run_throughput(db, cfg);
 		rc = r ? 1 : rc;
 	}

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause
  * Copyright (c) 2026 The vcryptd authors
  */
-/* vcryptd-bench's modes (verify, throughput, malformed), driven by main.c's options. */
+/* vcryptd-bench's modes (verify, throughput, malformed, latency), driven by main.c's options. */
 #ifndef VCDB_RUN_H
 #define VCDB_RUN_H
 
@@ -31,12 +31,14 @@ struct bench_cfg {
 	unsigned int timeout_ms;
 	uint32_t dst_extra;
 	enum bench_order order;
-	bool verify, malformed, json, in_place, cross_region;
+	double rate; /* latency: requests per second, 0 = closed loop */
+	bool verify, malformed, json, in_place, cross_region, latency;
 };
 
 /* Each returns 0 when everything passed, 1 on failures, -errno when it could not run. */
 int run_verify(struct vcdb *db, const struct bench_cfg *cfg);
 int run_throughput(struct vcdb *db, const struct bench_cfg *cfg);
 int run_malformed(struct vcdb *db, const struct bench_cfg *cfg);
+int run_latency(struct vcdb *db, const struct bench_cfg *cfg);
 
 #endif /* VCDB_RUN_H */
