@@ -119,15 +119,19 @@ start_workers(const struct vcd_config *cfg)
 	return 0;
 }
 
+/*
+ * Cryptodev sessions per backend: every configured VM's quota plus room for
+ * four more VMs of the default quota, added later by reload or vcryptctl.
+ */
 static uint32_t
 total_sessions(const struct vcd_config *cfg)
 {
-	uint32_t n = 0;
+	uint32_t n = 4 * cfg->max_sessions_per_vm;
 	unsigned int i;
 
 	for (i = 0; i < cfg->nb_vms; i++)
 		n += cfg->vms[i].max_sessions ? cfg->vms[i].max_sessions : cfg->max_sessions_per_vm;
-	return n > 0 ? n : 64;
+	return n;
 }
 
 static void
@@ -256,8 +260,7 @@ serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 		rc = vcd_vms_start();
 		if (rc == 0)
 			run(cfg, cli);
-		vcd_stats_log_summary();
-		vcd_vms_stop();
+		vcd_vms_stop(); /* drains every VM and logs its totals */
 	}
 	stop_workers();
 	vcd_backends_fini();

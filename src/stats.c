@@ -51,6 +51,7 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 {
 	unsigned int i;
 
+	rte_tel_data_add_dict_string(d, "name", vm->name);
 	rte_tel_data_add_dict_string(d, "socket", vm->socket);
 	rte_tel_data_add_dict_u64(d, "connected", vm->connected);
 	rte_tel_data_add_dict_u64(d, "running", __atomic_load_n(&vm->have, __ATOMIC_RELAXED));
@@ -106,10 +107,13 @@ tel_vm(const char *cmd, const char *params, struct rte_tel_data *d)
 		return -1;
 	for (i = 0; i < vcd_vm_slots(); i++) {
 		const struct vcd_vm *vm = vcd_vm_at(i);
+		char key[VCD_NAME_MAX];
 
 		if (vm == NULL)
 			continue;
-		if (strcmp(vm->name, params) == 0) {
+		/* By name, or by the key /vcryptd/vms lists it under ("web-1" is "web_1"). */
+		if (strcmp(vm->name, params) == 0 ||
+			strcmp(tel_key(key, sizeof(key), vm->name), params) == 0) {
 			rte_tel_data_start_dict(d);
 			vm_dict(d, vm);
 			return 0;
@@ -317,28 +321,19 @@ vcd_stats_register(
 }
 
 void
-vcd_stats_log_summary(void)
+vcd_stats_log_vm(const struct vcd_vm *vm)
 {
-	unsigned int i;
+	uint64_t bad = 0;
+	unsigned int e;
 
-	for (i = 0; i < vcd_vm_slots(); i++) {
-		const struct vcd_vm *vm = vcd_vm_at(i);
-		uint64_t bad = 0;
-		unsigned int e;
-
-		if (vm == NULL)
-			continue;
-		for (e = 1; e < VCD_CHAIN_ERR_MAX; e++)
-			bad += rd(&vm->stats.chain_err[e]);
-		VCD_LOG(NOTICE,
-			"%s: requests %" PRIu64 " ok %" PRIu64 " err %" PRIu64 " badmsg %" PRIu64
-			" notsupp %" PRIu64 " invsess %" PRIu64 " no_status %" PRIu64
-			" bad_chains %" PRIu64 " bytes %" PRIu64 " notifications %" PRIu64
-			" sessions_created %" PRIu64,
-			vm->name, rd(&vm->stats.requests), rd(&vm->stats.status[0]),
-			rd(&vm->stats.status[1]), rd(&vm->stats.status[2]),
-			rd(&vm->stats.status[3]), rd(&vm->stats.status[4]),
-			rd(&vm->stats.no_status), bad, rd(&vm->stats.bytes),
-			rd(&vm->stats.notifications), vm->sessions_created);
-	}
+	for (e = 1; e < VCD_CHAIN_ERR_MAX; e++)
+		bad += rd(&vm->stats.chain_err[e]);
+	VCD_LOG(NOTICE,
+		"%s: requests %" PRIu64 " ok %" PRIu64 " err %" PRIu64 " badmsg %" PRIu64
+		" notsupp %" PRIu64 " invsess %" PRIu64 " no_status %" PRIu64 " bad_chains %" PRIu64
+		" bytes %" PRIu64 " notifications %" PRIu64 " sessions_created %" PRIu64,
+		vm->name, rd(&vm->stats.requests), rd(&vm->stats.status[0]),
+		rd(&vm->stats.status[1]), rd(&vm->stats.status[2]), rd(&vm->stats.status[3]),
+		rd(&vm->stats.status[4]), rd(&vm->stats.no_status), bad, rd(&vm->stats.bytes),
+		rd(&vm->stats.notifications), vm->sessions_created);
 }

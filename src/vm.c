@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "vcryptd/log.h"
+#include "vcryptd/stats.h"
 #include "vcryptd/vhost_dev.h"
 
 static struct vcd_vm vms[VCD_MAX_VMS];
@@ -156,10 +157,11 @@ vcd_vm_add(const struct vcd_vm_conf *vc)
 static void
 remove_locked(struct vcd_vm *vm)
 {
-	__atomic_store_n(&vm->in_use, false, __ATOMIC_RELEASE);
 	if (serving)
-		vcd_vhost_unserve(vm);
+		vcd_vhost_unserve(vm); /* refuses new connections from here on */
+	vcd_stats_log_vm(vm);          /* every request taken has been answered by now */
 	vcd_worker_detach(&workers[vm->worker], vm);
+	__atomic_store_n(&vm->in_use, false, __ATOMIC_RELEASE);
 	pthread_mutex_destroy(&vm->ctl_lock);
 }
 
@@ -246,9 +248,12 @@ vcd_vms_apply(const struct vcd_config *cur, const struct vcd_config *next)
 		int r;
 
 		if (vm != NULL) {
-			/* Takes effect for the VM's next connection. */
+			/* Take effect for the VM's next connection. */
+			pthread_mutex_lock(&vm->ctl_lock);
+			vm->layout = next->vms[j].session_layout;
 			vm->max_sessions = next->vms[j].max_sessions ? next->vms[j].max_sessions
 								     : default_max_sessions;
+			pthread_mutex_unlock(&vm->ctl_lock);
 			continue;
 		}
 		r = vcd_vm_add(&next->vms[j]);

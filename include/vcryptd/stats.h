@@ -16,7 +16,8 @@
 void vcd_stats_register(
 	const struct vcd_config *cfg, struct vcd_worker *workers, unsigned int nb_workers);
 
-/* One line per VM with its totals (at shut-down). */
-void vcd_stats_log_summary(void);
+/* One line with @vm's totals (when it is removed, at shut-down too). */
+struct vcd_vm;
+void vcd_stats_log_vm(const struct vcd_vm *vm);
 
 #endif /* VCRYPTD_STATS_H */

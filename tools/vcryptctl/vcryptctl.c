@@ -35,17 +35,28 @@ usage(FILE *f)
 		"  -s PATH     the telemetry socket itself\n");
 }
 
-/* Where DPDK 22.11 puts the telemetry socket of the process with file prefix @prefix. */
+/*
+ * Where DPDK 22.11 puts the telemetry socket of the process with file prefix
+ * @prefix: under $RUNTIME_DIRECTORY when systemd gave one (the unit's
+ * RuntimeDirectory=vcryptd, so /run/vcryptd/dpdk/...), else /var/run/dpdk for
+ * root, else $XDG_RUNTIME_DIR/dpdk or /tmp/dpdk.  The first that exists wins.
+ */
 static void
 socket_path(const char *prefix, char *buf, size_t len)
 {
-	const char *xdg = getenv("XDG_RUNTIME_DIR");
+	const char *bases[] = {getenv("RUNTIME_DIRECTORY"), "/run/vcryptd",
+		getuid() == 0 ? "/var/run" : getenv("XDG_RUNTIME_DIR"), "/tmp"};
+	unsigned int i;
 
-	if (getuid() == 0 || xdg == NULL)
-		snprintf(buf, len, "%s/dpdk/%s/dpdk_telemetry.v2",
-			getuid() == 0 ? "/var/run" : "/tmp", prefix);
-	else
-		snprintf(buf, len, "%s/dpdk/%s/dpdk_telemetry.v2", xdg, prefix);
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++) {
+		if (bases[i] == NULL)
+			continue;
+		snprintf(buf, len, "%s/dpdk/%s/dpdk_telemetry.v2", bases[i], prefix);
+		if (access(buf, F_OK) == 0)
+			return;
+	}
+	snprintf(buf, len, "%s/dpdk/%s/dpdk_telemetry.v2", getuid() == 0 ? "/var/run" : "/tmp",
+		prefix);
 }
 
 static int
@@ -129,6 +140,6 @@ main(int argc, char **argv)
 	if (query(path, cmd, reply, sizeof(reply)) != 0)
 		return 1;
 	printf("%s\n", reply);
-	/* A refused command answers {"...": {"error": "..."}}; an unknown one, null. */
-	return strstr(reply, "\"error\"") != NULL || strstr(reply, "null") != NULL ? 1 : 0;
+	/* A refused command answers {"...": {"error": "..."}}; an unknown one, {"...": null}. */
+	return strstr(reply, "{\"error\":") != NULL || strstr(reply, "\":null}") != NULL ? 1 : 0;
 }
