@@ -59,7 +59,7 @@ grep "VCRYPTD-GUEST" "$dir/guest.log" | sed 's/^.*VCRYPTD-GUEST: /  guest: /'
 
 echo
 echo "== vcryptd-bench on vm1 --verify: QEMU 7.2 session layout, Linux guest request layout, OpenSSL reference"
-"$BUILD/tools/bench/vcryptd-bench" --socket "$sock" --verify --session-layout qemu72 \
+"$BUILD/tools/bench/vcryptd-bench" --socket "$sock" --verify --session-layout qemu72 --timeout 60000 \
 	--algo "$ALGOS" --sizes 16,64,1024,4096,65536,1048576
 
 echo
