@@ -46,6 +46,49 @@ rd(const uint64_t *p)
 	return __atomic_load_n(p, __ATOMIC_RELAXED);
 }
 
+/* Upper bound, in ns, of latency bucket @b (cycles in [2^b, 2^(b+1))). */
+static uint64_t
+bucket_ns(unsigned int b)
+{
+	return (uint64_t)((double)(2ull << b) * 1e9 / (double)rte_get_tsc_hz()) + 1;
+}
+
+/* Latency histogram and percentiles (bucket upper bounds) of @vm's completions. */
+static void
+latency_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
+{
+	static const struct {
+		const char *name;
+		double q;
+	} pct[] = {{"p50_ns", 0.50}, {"p99_ns", 0.99}, {"p999_ns", 0.999}};
+	struct rte_tel_data *h = rte_tel_data_alloc();
+	uint64_t n[VCD_LAT_BUCKETS], total = 0, seen;
+	unsigned int b, p;
+
+	for (b = 0; b < VCD_LAT_BUCKETS; b++)
+		total += n[b] = rd(&vm->stats.lat_hist[b]);
+	for (p = 0; p < RTE_DIM(pct); p++) {
+		for (b = 0, seen = 0; b < VCD_LAT_BUCKETS; b++) {
+			seen += n[b];
+			if (total != 0 && (double)seen >= pct[p].q * (double)total)
+				break;
+		}
+		rte_tel_data_add_dict_u64(d, pct[p].name, total ? bucket_ns(b) : 0);
+	}
+	if (h == NULL)
+		return;
+	rte_tel_data_start_dict(h);
+	for (b = 0; b < VCD_LAT_BUCKETS; b++) {
+		char key[32];
+
+		if (n[b] == 0)
+			continue;
+		snprintf(key, sizeof(key), "le_%" PRIu64 "_ns", bucket_ns(b));
+		rte_tel_data_add_dict_u64(h, key, n[b]);
+	}
+	rte_tel_data_add_dict_container(d, "latency_histogram", h, 0);
+}
+
 static void
 vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 {
@@ -68,6 +111,7 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 	rte_tel_data_add_dict_u64(d, "inflight", __atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "notifications", rd(&vm->stats.notifications));
 	rte_tel_data_add_dict_u64(d, "bursts", rd(&vm->stats.bursts));
+	latency_dict(d, vm);
 	for (i = 1; i < VCD_CHAIN_ERR_MAX; i++) {
 		char key[40];
 
@@ -174,6 +218,55 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* Ops and bytes completed on backend @idx by every worker, and the rate since the last call. */
+static void
+backend_traffic(struct rte_tel_data *c, unsigned int idx)
+{
+	static uint64_t last_bytes[VCD_MAX_BACKENDS], last_tsc[VCD_MAX_BACKENDS];
+	uint64_t ops = 0, bytes = 0, now = rte_rdtsc();
+	unsigned int w;
+	double secs;
+
+	for (w = 0; w < stat_nb_workers; w++) {
+		ops += rd(&stat_workers[w].stage[idx].done_ops);
+		bytes += rd(&stat_workers[w].stage[idx].done_bytes);
+	}
+	secs = last_tsc[idx] ? (double)(now - last_tsc[idx]) / (double)rte_get_tsc_hz() : 0;
+	rte_tel_data_add_dict_u64(c, "ops", ops);
+	rte_tel_data_add_dict_u64(c, "bytes", bytes);
+	/* Bandwidth since the previous /vcryptd/backends query, in Mbit/s. */
+	rte_tel_data_add_dict_u64(c, "mbps_since_last_query",
+		secs > 0 ? (uint64_t)((double)(bytes - last_bytes[idx]) * 8 / secs / 1e6) : 0);
+	last_bytes[idx] = bytes;
+	last_tsc[idx] = now;
+}
+
+/* The symmetric algorithms the device advertises (what an orchestrator matches on). */
+static void
+backend_caps(struct rte_tel_data *c, const struct vcd_backend *b)
+{
+	const struct rte_cryptodev_capabilities *cap;
+	struct rte_cryptodev_info info;
+	struct rte_tel_data *a = rte_tel_data_alloc();
+
+	if (a == NULL)
+		return;
+	rte_cryptodev_info_get(b->dev_id, &info);
+	rte_tel_data_start_array(a, RTE_TEL_STRING_VAL);
+	for (cap = info.capabilities; cap != NULL && cap->op != RTE_CRYPTO_OP_TYPE_UNDEFINED;
+		cap++) {
+		if (cap->op != RTE_CRYPTO_OP_TYPE_SYMMETRIC)
+			continue;
+		if (cap->sym.xform_type == RTE_CRYPTO_SYM_XFORM_CIPHER)
+			rte_tel_data_add_array_string(
+				a, rte_crypto_cipher_algorithm_strings[cap->sym.cipher.algo]);
+		else if (cap->sym.xform_type == RTE_CRYPTO_SYM_XFORM_AUTH)
+			rte_tel_data_add_array_string(
+				a, rte_crypto_auth_algorithm_strings[cap->sym.auth.algo]);
+	}
+	rte_tel_data_add_dict_container(c, "algorithms", a, 0);
+}
+
 static int
 tel_backends(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -185,6 +278,7 @@ tel_backends(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (i = 0; i < vcd_backend_count(); i++) {
 		const struct vcd_backend *b = vcd_backend_get(i);
 		struct rte_tel_data *c = rte_tel_data_alloc();
+		char key[VCD_NAME_MAX];
 
 		if (c == NULL)
 			return -1;
@@ -193,9 +287,10 @@ tel_backends(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "dev_id", b->dev_id);
 		rte_tel_data_add_dict_string(
 			c, "role", b->role == VCD_BACKEND_ACCEL ? "accel" : "cpu");
+		rte_tel_data_add_dict_string(c, "state", "up");
 		rte_tel_data_add_dict_u64(c, "queue_pairs", b->nb_qp);
-		char key[VCD_NAME_MAX];
-
+		backend_traffic(c, i);
+		backend_caps(c, b);
 		rte_tel_data_add_dict_container(d, tel_key(key, sizeof(key), b->name), c, 0);
 	}
 	return 0;

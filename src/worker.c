@@ -45,6 +45,15 @@ count_add(uint32_t *c, int32_t v)
 	__atomic_store_n(c, *c + v, __ATOMIC_RELEASE);
 }
 
+static inline void
+record_latency(struct vcd_vm *vm, uint64_t t0, uint64_t now)
+{
+	uint64_t d = now > t0 ? now - t0 : 1;
+	unsigned int b = 63 - (unsigned int)__builtin_clzll(d);
+
+	vm->stats.lat_hist[b < VCD_LAT_BUCKETS ? b : VCD_LAT_BUCKETS - 1]++;
+}
+
 /* Answer a chain without a cryptodev op: status if it has one, else a bare used entry. */
 static void
 finish_now(struct vcd_vm *vm, const struct vcd_chain *c, uint8_t st)
@@ -553,6 +562,9 @@ handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	}
 	if (st == VIRTIO_CRYPTO_OK)
 		vm->stats.bytes += l->src_len;
+	w->stage[s->backend].done_ops++;
+	w->stage[s->backend].done_bytes += l->src_len;
+	record_latency(vm, w->now, rte_rdtsc());
 	finish_now(vm, c, st);
 }
 
@@ -632,6 +644,7 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	r->used_len = c->wr_len;
 	r->head = c->head;
 	r->backend = s->backend;
+	r->t0 = w->now;
 	count_add(&s->inflight, 1);
 	vm->inflight++;
 	w->stage[s->backend].ops[w->stage[s->backend].n++] = op;
@@ -709,6 +722,9 @@ complete_op(struct vcd_worker *w, struct rte_crypto_op *op)
 	}
 	*r->status = st;
 	vm->stats.status[st]++;
+	record_latency(vm, r->t0, w->now);
+	w->stage[r->backend].done_ops++;
+	w->stage[r->backend].done_bytes += op->sym->m_src->pkt_len;
 	vcd_vring_push(&vm->vr, r->head, r->used_len);
 	count_add(&r->sess->inflight, -1);
 	vm->inflight--;
@@ -764,6 +780,8 @@ dequeue_all(struct vcd_worker *w)
 		n = rte_cryptodev_dequeue_burst(st->dev_id, (uint16_t)w->id, ops, VCD_DEQ_BURST);
 		st->inflight -= n;
 		total += n;
+		if (n != 0)
+			w->now = rte_rdtsc(); /* completion time for the latency histogram */
 		for (i = 0; i < n; i++) {
 			if (i + 1 < n)
 				rte_prefetch0(op_req(ops[i + 1]));
@@ -796,6 +814,7 @@ poll_once(struct vcd_worker *w)
 
 	unsigned int nb = __atomic_load_n(&w->nb_vms, __ATOMIC_ACQUIRE);
 
+	w->now = rte_rdtsc();
 	for (i = 0; i < nb; i++) {
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
 

@@ -27,6 +27,8 @@
 #include "vcryptd/session.h"
 #include "vcryptd/vring.h"
 
+#define VCD_LAT_BUCKETS 48
+
 enum vcd_vm_run {
 	VCD_VM_STOPPED = 0,
 	VCD_VM_RUNNING,
@@ -41,6 +43,9 @@ struct vcd_vm_stats {
 	uint64_t chain_err[VCD_CHAIN_ERR_MAX];
 	uint64_t notifications; /* call eventfd writes */
 	uint64_t bursts;        /* polls that took at least one chain */
+	/* Completed requests by latency (taken off the ring -> answered): bucket i counts
+	 * latencies in [2^i, 2^(i+1)) TSC cycles. */
+	uint64_t lat_hist[VCD_LAT_BUCKETS];
 };
 
 struct vcd_vm {

@@ -53,6 +53,7 @@ struct vcd_req {
 	uint8_t *dig_dst[2];
 	uint16_t dig_len[2];
 	struct rte_mbuf *scatter; /* bounced requests: the guest destination to copy out to */
+	uint64_t t0;              /* TSC when the poll that took it began */
 	int32_t bounce;           /* bounce slot, or -1 */
 	uint32_t used_len;
 	uint16_t head;
@@ -64,6 +65,8 @@ struct vcd_stage {
 	uint16_t n;
 	uint32_t inflight; /* enqueued to the device, not yet dequeued */
 	uint64_t enq_full; /* enqueue calls that took less than offered */
+	uint64_t done_ops; /* completed on this backend, by this worker (sync path too) */
+	uint64_t done_bytes;
 	struct rte_crypto_op *ops[VCD_STAGE_MAX];
 };
 
@@ -81,6 +84,7 @@ struct vcd_worker {
 	struct vcd_vm *vms[VCD_MAX_VMS];
 	unsigned int nb_vms;
 	uint64_t epoch; /* advanced once per poll: control waits on it for quiescence */
+	uint64_t now;   /* TSC at the start of the current poll: one read per poll */
 	bool running;
 	bool stop;
 
