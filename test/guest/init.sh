@@ -9,7 +9,12 @@
 # Every line meant for the host starts with "VCRYPTD-GUEST: ".
 #
 # Kernel command line parameters:
-#   vcd.mode=full|quick|load|selftest|sizes|shell   (default full; shell: busybox sh)
+#   vcd.mode=full|quick|load|selftest|sizes|shell|dpdk   (default full; shell: busybox sh;
+#     dpdk: no virtio_crypto; the host's root over virtio-9p (mount tag hostroot)
+#     at /host, the device bound to uio_pci_generic, hugepages, then
+#     `chroot /host sh /tmp/vcd/dpdk_guest.sh PCI` -- see test/guest/run-dpdk-guest.sh)
+#   vcd.dir=HOSTDIR  (mode dpdk: a host directory with dpdk_guest.sh and its files,
+#     copied to /tmp/vcd inside the chroot)  vcd.hugepages=N (mode dpdk, 2 MiB pages)
 #   vcd.seed=N vcd.threads=N vcd.ops=N vcd.tput=SECONDS vcd.maxlen=BYTES
 #   vcd.sizes=N,N,...  (one line per size; with mode sizes, only that)
 #   vcd.modtimeout=SECONDS  (virtio_crypto registration; default 120)
@@ -35,7 +40,7 @@ fail() {
 	off
 }
 
-mode=full seed="" threads=8 ops=40 tput=0.5 modtimeout=120 maxlen=262144 sizes=""
+mode=full seed="" threads=8 ops=40 tput=0.5 modtimeout=120 maxlen=262144 sizes="" dir="" hugepages=256
 for a in $(cat /proc/cmdline); do
 	case $a in
 	vcd.mode=*) mode=${a#*=} ;;
@@ -46,6 +51,8 @@ for a in $(cat /proc/cmdline); do
 	vcd.modtimeout=*) modtimeout=${a#*=} ;;
 	vcd.maxlen=*) maxlen=${a#*=} ;;
 	vcd.sizes=*) sizes=${a#*=} ;;
+	vcd.dir=*) dir=${a#*=} ;;
+	vcd.hugepages=*) hugepages=${a#*=} ;;
 	esac
 done
 [ -n "$seed" ] || seed=$(date +%s)
@@ -75,6 +82,39 @@ for d in /sys/bus/pci/devices/*; do
 done
 [ -n "$found" ] || fail "no virtio-crypto PCI device (1af4:1054)"
 echo "$T device pci=$found"
+
+# DPDK's crypto_virtio PMD in Debian's own dpdk-test-crypto-perf, run from the
+# host's root file system (9p, read-only) in a chroot.
+if [ "$mode" = dpdk ]; then
+	[ -n "$dir" ] || fail "mode dpdk needs vcd.dir=HOSTDIR"
+	mkdir -p /host
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /host ||
+		fail "mount 9p hostroot /host"
+	[ -f "/host$dir/dpdk_guest.sh" ] || fail "no $dir/dpdk_guest.sh on the host root"
+	cp -r "/host$dir" /tmp/vcd || fail "copy $dir"
+	# virtio_pci owns the device: hand it to uio_pci_generic.
+	[ -e "/sys/bus/pci/devices/$found/driver" ] &&
+		echo "$found" >"/sys/bus/pci/devices/$found/driver/unbind"
+	echo uio_pci_generic >"/sys/bus/pci/devices/$found/driver_override"
+	echo "$found" >/sys/bus/pci/drivers_probe
+	drv=$(basename "$(readlink "/sys/bus/pci/devices/$found/driver" 2>/dev/null)" 2>/dev/null)
+	[ "$drv" = uio_pci_generic ] || fail "device $found not bound to uio_pci_generic (driver: ${drv:-none})"
+	echo "$hugepages" >/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
+	hp=$(cat /sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages)
+	mkdir -p /dev/hugepages
+	mount -t hugetlbfs -o pagesize=2M none /dev/hugepages || fail "mount hugetlbfs"
+	mount -t proc proc /host/proc
+	mount --rbind /sys /host/sys
+	mount --rbind /dev /host/dev
+	mount -t tmpfs tmpfs /host/run
+	mount -t tmpfs tmpfs /host/tmp
+	cp -r /tmp/vcd /host/tmp/vcd
+	echo "$T dpdk setup pci=$found driver=$drv hugepages=$hp uio=$(ls /sys/bus/pci/devices/$found/uio 2>/dev/null) uptime=$(cut -d' ' -f1 /proc/uptime)"
+	chroot /host /bin/sh /tmp/vcd/dpdk_guest.sh "$found"
+	rc=$?
+	echo "$T exit rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
+	off
+fi
 
 # Registration runs the self-test through vcryptd: a daemon that never answers
 # leaves insmod blocked forever, so give it a deadline.
