@@ -22,6 +22,8 @@
 #   VCD_GUEST_ACCEL    tcg | kvm | auto (as in run-guest.sh)
 #   VCD_GUEST_MEM      guest RAM (default 1G; 256 x 2 MiB hugepages of it for DPDK)
 #   VCD_DPDK_SIZES     verify buffer sizes (default 64,2048; at most 2176)
+#   VCD_DPDK_BADVEC=1  one ciphertext bit of each vector flipped: every verify
+#                      run must fail (shows the test can fail)
 #
 # Test mode (meson, suite 'guest'):
 #   run-dpdk-guest.sh --test GUEST_IMAGE_SH IMAGE_DIR WITH_DAEMON VCRYPTD
@@ -154,7 +156,7 @@ mkdir -p "$work"
 cp "$here/dpdk_guest.sh" "$work/dpdk_guest.sh"
 for n in $(echo "$sizes" | tr ',' ' '); do
 	python3 - "$n" "$work/v$n.data" <<'PY' || exit 1
-import hashlib, hmac, subprocess, sys
+import hashlib, hmac, os, subprocess, sys
 n = int(sys.argv[1])
 assert n % 16 == 0 and 0 < n <= 2176, "size must be a multiple of 16, at most 2176"
 pt = bytes((i * 7 + 3) & 0xff for i in range(n))
@@ -165,6 +167,8 @@ ct = subprocess.run(["openssl", "enc", "-aes-128-cbc", "-nopad", "-K", key.hex()
                     input=pt, capture_output=True, check=True).stdout
 assert len(ct) == n
 dg = hmac.new(akey, ct, hashlib.sha1).digest()
+if os.environ.get("VCD_DPDK_BADVEC") == "1":  # shows that verify fails
+    ct = bytes([ct[0] ^ 1]) + ct[1:]
 def arr(b):
     return ",\n".join(", ".join("0x%02x" % x for x in b[i:i + 16]) for i in range(0, len(b), 16))
 with open(sys.argv[2], "w") as f:
