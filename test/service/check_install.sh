@@ -13,7 +13,7 @@ DESTDIR=$stage meson install -C "$build" --no-rebuild --quiet >/dev/null
 fail=0
 for want in sbin/vcryptd bin/vcryptctl bin/vcryptd-bench vcryptd/vcryptd.conf default/vcryptd \
 	system/vcryptd.service man8/vcryptd.8 man5/vcryptd.conf.5 man8/vcryptctl.8 \
-	telemetry-endpoints/vcryptd.py; do
+	telemetry-endpoints/vcryptd.py perf/aesni_mb-aes-cbc.conf perf/virtio-aes-cbc-sha1.conf; do
 	if find "$stage" -path "*/$want" -type f | grep -q .; then
 		echo "ok   $want"
 	else
