@@ -689,9 +689,13 @@ def err_tail(prefix):
 def tput_result(runs, reason):
     ok = [r for r in runs if r is not None]
     if not ok:
-        return {"gbps": None, "mops": None, "runs_mops": [], "reason": reason or "no result"}
+        return {"gbps": None, "mops": None, "median_mops": None, "runs_mops": [],
+                "reason": reason or "no result"}
     best = max(ok, key=lambda r: r["mops"])
+    mops = sorted(r["mops"] for r in ok)
     res = {"gbps": rnd(best["gbps"]), "mops": rnd(best["mops"]),
+           "median_mops": rnd(mops[len(mops) // 2] if len(mops) % 2 else
+                              (mops[len(mops) // 2 - 1] + mops[len(mops) // 2]) / 2),
            "runs_mops": [rnd(r["mops"]) for r in ok], "reason": None}
     for k in ("cycles_per_op", "worker_busy_share", "worker_cpu_share", "cpu_pressure"):
         if k in best:
@@ -757,6 +761,9 @@ for mix in MIXES:
         v, r, x = row["vcryptd"]["mops"], row["raw"]["mops"], row["dpdk_example"]["mops"]
         row["vcryptd_vs_raw"] = rnd(v / r, 3) if v and r else None
         row["vcryptd_vs_example"] = rnd(v / x, 3) if v and x else None
+        # the same from the medians of the repetitions (the spread shows how noisy the run was)
+        v, r = row["vcryptd"].get("median_mops"), row["raw"].get("median_mops")
+        row["vcryptd_vs_raw_median"] = rnd(v / r, 3) if v and r else None
         row["vcryptd_cycles_per_op"] = row["vcryptd"].get("cycles_per_op")
         rows.append(row)
 
