@@ -105,7 +105,7 @@ struct vcd_worker {
 	unsigned int nb_backends; /* copied from backend.c at init: no call per poll */
 	struct vcd_worker_stats stats;
 	struct vcd_stage stage[VCD_MAX_BACKENDS];
-	struct vcd_chain chain; /* scratch for one popped chain */
+	struct vcd_chain chain[2]; /* the chain being handled and the next, popped ahead */
 } __rte_cache_aligned;
 
 /* Main lcore: create worker @id's pools (@nb_ops ops, @nb_mbufs mbufs). */
