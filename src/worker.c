@@ -68,27 +68,56 @@ finish_now(struct vcd_vm *vm, const struct vcd_chain *c, uint8_t st)
 	}
 }
 
+/*
+ * The host-contiguous pieces of bytes [off, off+len) of a segment list, in
+ * order: every reader and writer of request data walks segments through this.
+ */
+struct seg_iter {
+	const struct vcd_seg *s;
+	uint16_t n, i;
+	uint32_t off;  /* into s[i] */
+	uint32_t left; /* bytes of the range not yet yielded */
+};
+
+static inline void
+seg_iter_init(struct seg_iter *it, const struct vcd_seg *s, uint16_t n, uint32_t off, uint32_t len)
+{
+	it->s = s;
+	it->n = n;
+	it->left = len;
+	for (it->i = 0; it->i < n && off >= s[it->i].len; it->i++)
+		off -= s[it->i].len;
+	it->off = off;
+}
+
+/* The next piece, or false when the range is done or the segments end first (left > 0). */
+static inline bool
+seg_next(struct seg_iter *it, uint8_t **va, uint32_t *len)
+{
+	if (it->left == 0 || it->i >= it->n)
+		return false;
+	*va = it->s[it->i].va + it->off;
+	*len = RTE_MIN(it->s[it->i].len - it->off, it->left);
+	it->left -= *len;
+	it->off = 0;
+	it->i++;
+	return true;
+}
+
 /* Copy [off, off+len) of a segment list into @dst; false if the list is shorter. */
 static bool
 seg_copy(const struct vcd_seg *s, uint16_t n, uint32_t off, void *dst, uint32_t len)
 {
-	uint8_t *d = dst;
-	uint16_t i;
+	struct seg_iter it;
+	uint8_t *d = dst, *va;
+	uint32_t take;
 
-	for (i = 0; i < n && len > 0; i++) {
-		uint32_t take;
-
-		if (off >= s[i].len) {
-			off -= s[i].len;
-			continue;
-		}
-		take = RTE_MIN(s[i].len - off, len);
-		memcpy(d, s[i].va + off, take);
+	seg_iter_init(&it, s, n, off, len);
+	while (seg_next(&it, &va, &take)) {
+		memcpy(d, va, take);
 		d += take;
-		len -= take;
-		off = 0;
 	}
-	return len == 0;
+	return it.left == 0;
 }
 
 static inline void
@@ -110,20 +139,13 @@ build_mbufs(struct vcd_worker *w, const struct vcd_seg *s, uint16_t n, uint32_t 
 	struct rte_mbuf **head)
 {
 	struct rte_mbuf *first = NULL, *last = NULL;
-	uint32_t total = len;
-	uint16_t i, segs = 0;
+	struct seg_iter it;
+	uint32_t left;
+	uint16_t segs = 0;
+	uint8_t *va;
 
-	for (i = 0; i < n && len > 0; i++) {
-		uint8_t *va = s[i].va + off;
-		uint32_t left;
-
-		if (off >= s[i].len) {
-			off -= s[i].len;
-			continue;
-		}
-		left = RTE_MIN(s[i].len - off, len);
-		len -= left;
-		off = 0;
+	seg_iter_init(&it, s, n, off, len);
+	while (seg_next(&it, &va, &left)) {
 		while (left > 0) {
 			uint16_t piece = (uint16_t)RTE_MIN(left, (uint32_t)VCD_MBUF_SEG_MAX);
 			struct rte_mbuf *m;
@@ -133,7 +155,6 @@ build_mbufs(struct vcd_worker *w, const struct vcd_seg *s, uint16_t n, uint32_t 
 				return -ENOSPC;
 			}
 			m = w->mb_free[--w->nb_mb_free];
-
 			mbuf_set(m, va, piece);
 			if (last != NULL)
 				last->next = m;
@@ -148,9 +169,9 @@ build_mbufs(struct vcd_worker *w, const struct vcd_seg *s, uint16_t n, uint32_t 
 	*head = first;
 	if (first == NULL)
 		return -EINVAL;
-	first->pkt_len = total;
+	first->pkt_len = len;
 	first->nb_segs = segs;
-	return len == 0 ? 0 : -EINVAL;
+	return it.left == 0 ? 0 : -EINVAL;
 }
 
 static void
@@ -174,26 +195,21 @@ recycle_mbufs(struct vcd_worker *w, struct rte_mbuf *m)
 static int
 locate_digest(const struct vcd_chain *c, uint32_t off, uint16_t len, struct vcd_req *r)
 {
-	uint16_t i, k = 0;
+	struct seg_iter it;
+	uint32_t take;
+	uint16_t k = 0;
+	uint8_t *va;
 
 	r->dig_dst[1] = NULL;
 	r->dig_len[1] = 0;
-	for (i = 0; i < c->nb_wr && len > 0; i++) {
-		uint32_t take;
-
-		if (off >= c->wr[i].len) {
-			off -= c->wr[i].len;
-			continue;
-		}
+	seg_iter_init(&it, c->wr, c->nb_wr, off, len);
+	while (seg_next(&it, &va, &take)) {
 		if (k == 2)
 			return -E2BIG;
-		take = RTE_MIN(c->wr[i].len - off, (uint32_t)len);
-		r->dig_dst[k] = c->wr[i].va + off;
+		r->dig_dst[k] = va;
 		r->dig_len[k++] = (uint16_t)take;
-		len -= (uint16_t)take;
-		off = 0;
 	}
-	return len == 0 ? 0 : -EINVAL;
+	return it.left == 0 ? 0 : -EINVAL;
 }
 
 /* Lengths of one request, from its header, checked against the chain. */
@@ -391,21 +407,13 @@ cpu_run(uint8_t dev_id, void *sess, uint8_t *buf, uint32_t len, uint32_t c_head,
 static uint32_t
 seg_span(const struct vcd_seg *s, uint16_t n, uint32_t off, uint32_t len)
 {
-	uint32_t count = 0;
-	uint16_t i;
+	struct seg_iter it;
+	uint32_t count = 0, take;
+	uint8_t *va;
 
-	for (i = 0; i < n && len > 0; i++) {
-		uint32_t take;
-
-		if (off >= s[i].len) {
-			off -= s[i].len;
-			continue;
-		}
-		take = RTE_MIN(s[i].len - off, len);
-		len -= take;
-		off = 0;
+	seg_iter_init(&it, s, n, off, len);
+	while (seg_next(&it, &va, &take))
 		count++;
-	}
 	return count;
 }
 
@@ -413,14 +421,12 @@ seg_span(const struct vcd_seg *s, uint16_t n, uint32_t off, uint32_t len)
 static uint8_t *
 seg_ptr(const struct vcd_seg *s, uint16_t n, uint32_t off, uint32_t len)
 {
-	uint16_t i;
+	struct seg_iter it;
+	uint32_t take;
+	uint8_t *va;
 
-	for (i = 0; i < n; i++) {
-		if (off < s[i].len)
-			return s[i].len - off >= len ? s[i].va + off : NULL;
-		off -= s[i].len;
-	}
-	return NULL;
+	seg_iter_init(&it, s, n, off, len);
+	return seg_next(&it, &va, &take) && take == len ? va : NULL;
 }
 
 /* Scatter @len bytes of @src over the start of the writable segments. */
