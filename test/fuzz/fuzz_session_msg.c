@@ -25,6 +25,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz.h"
 #include "vcryptd/session_msg.h"
 
 #define Q632  632
@@ -33,17 +34,6 @@
 #define L_OUT_OF_RANGE 0x04
 #define L_PARSE_NAME   0x08
 #define S_NULL_USED    0x80
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__,       \
-				#cond);                                                            \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static enum vcd_sess_layout
 pick_layout(uint8_t b)

@@ -37,6 +37,7 @@
 #include <sys/mman.h>
 #include <sys/stat.h>
 
+#include "fuzz.h"
 #include "vcryptd/vring.h"
 
 #define REGIONS_MAX      3
@@ -50,17 +51,6 @@
 #define F_TABLE_REV  0x10
 #define F_HOST_REV   0x20
 #define F_EVENT_IDX  0x40
-
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		if (!(cond)) {                                                                     \
-			fprintf(stderr, "%s:%d: invariant broken: %s\n", __FILE__, __LINE__,       \
-				#cond);                                                            \
-			abort();                                                                   \
-		}                                                                                  \
-	} while (0)
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 struct input {
 	const uint8_t *p;

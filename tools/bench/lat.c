@@ -44,26 +44,6 @@ now_ns(void)
 	return (uint64_t)ts.tv_sec * 1000000000ull + (uint64_t)ts.tv_nsec;
 }
 
-static void
-lat_req(const struct bench_cfg *cfg, const struct vcdb_algo *a, int64_t sid, uint32_t size,
-	struct vcdb_req *r)
-{
-	static const uint8_t iv[16] = "vcdbench-lat-iv.";
-
-	memset(r, 0, sizeof(*r));
-	r->session_id = (uint64_t)sid;
-	r->opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT;
-	r->op_type = a->hash_algo ? VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING
-				  : VIRTIO_CRYPTO_SYM_OP_CIPHER;
-	r->style = cfg->style;
-	r->iv = iv;
-	r->iv_len = a->iv_len;
-	r->len = size;
-	r->in_place = cfg->in_place;
-	r->dst_extra = cfg->dst_extra;
-	r->hash_result_len = a->digest_len;
-}
-
 /* Reap what is there; record the latency of requests past the warm-up. */
 static int
 lat_reap(struct vcdb *db, struct lat *l, uint64_t *done)
@@ -206,7 +186,7 @@ lat_one(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a,
 	struct vcdb_req r;
 	int rc;
 
-	lat_req(cfg, a, sid, size, &r);
+	bench_req(cfg, a, sid, size, &r);
 	l->ops = cfg->ops ? cfg->ops : 20000;
 	l->warmup = l->ops / 10 < 1000 ? l->ops / 10 : 1000;
 	l->ns = calloc(l->ops + LAT_POLL_MAX, sizeof(*l->ns));

@@ -36,6 +36,10 @@ struct bench_cfg {
 };
 
 /* Each returns 0 when everything passed, 1 on failures, -errno when it could not run. */
+/* The measured request of throughput and latency runs: encrypt @size bytes on session @sid. */
+void bench_req(const struct bench_cfg *cfg, const struct vcdb_algo *a, int64_t sid, uint32_t size,
+	struct vcdb_req *r);
+
 int run_verify(struct vcdb *db, const struct bench_cfg *cfg);
 int run_throughput(struct vcdb *db, const struct bench_cfg *cfg);
 int run_malformed(struct vcdb *db, const struct bench_cfg *cfg);

@@ -34,8 +34,8 @@ now_s(void)
 	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
-static void
-tput_req(const struct bench_cfg *cfg, const struct vcdb_algo *a, int64_t sid, uint32_t size,
+void
+bench_req(const struct bench_cfg *cfg, const struct vcdb_algo *a, int64_t sid, uint32_t size,
 	struct vcdb_req *r)
 {
 	static const uint8_t iv[16] = "vcdbench-tput-iv";
@@ -129,7 +129,7 @@ tput_one(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a
 	double t0;
 	int rc;
 
-	tput_req(cfg, a, sid, size, &r);
+	bench_req(cfg, a, sid, size, &r);
 	t->ops = cfg->ops ? cfg->ops : 100000;
 	vcdb_get_stats(db, &s0);
 	t0 = now_s();
