@@ -34,7 +34,9 @@ static const struct cli_opt cli_opts[] = {
 		"named after the file; a name without '/' goes into socket_dir (repeatable)"},
 	{0, "set", "[SECTION[.NAME].]KEY=VALUE", 0,
 		"override a configuration option, e.g. "
-		"--set burst=64 or --set vm.vm0.weight=2 (repeatable)"},
+		"--set burst=64, --set routing.threshold_cipher=16K or "
+		"--set vm.vm0.weight=2; a KEY without SECTION is one of [daemon] or [routing] "
+		"(repeatable)"},
 	{0, "check-config", NULL, offsetof(struct vcd_cli, check_config),
 		"validate the configuration, print it as effective, and exit"},
 	{'V', "version", NULL, offsetof(struct vcd_cli, version), "print versions and exit"},
@@ -194,6 +196,10 @@ usage_options(FILE *f, enum sect s, const char *title)
 		n = snprintf(text, sizeof(text), "%s", o->help);
 		if (o->type == T_UINT)
 			n += snprintf(text + n, sizeof(text) - n, " (%u..%u)", o->min, o->max);
+		if (o->type == T_SIZE)
+			n += snprintf(text + n, sizeof(text) - n,
+				" (auto|never|%u..%u bytes, suffix K or M allowed)", o->min,
+				o->max);
 		for (uint32_t x = o->min; o->type == T_ENUM && x <= o->max; x++)
 			n += snprintf(text + n, sizeof(text) - n, "%s%s%s",
 				x == o->min ? " (" : "|", o->name((int)x), x == o->max ? ")" : "");
@@ -226,6 +232,7 @@ vcd_cli_usage(FILE *f)
 		"\nConfiguration options, in the file or as --set [SECTION[.NAME].]KEY=VALUE\n"
 		"([reload]: SIGHUP applies a change; the others need a restart):\n");
 	usage_options(f, SEC_DAEMON, "[daemon]");
+	usage_options(f, SEC_ROUTING, "[routing]        (which backend serves a request)");
 	usage_options(f, SEC_BACKEND, "[backend NAME]   (repeatable)");
 	usage_options(f, SEC_VM, "[vm NAME]        (repeatable)");
 }

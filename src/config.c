@@ -8,7 +8,8 @@
  * the same parser as a value read from a file, so the two cannot disagree.
  *
  * This file holds the table and what works on one option or one section:
- * values into and out of fields, defaults, instances of [backend] and [vm].
+ * values into and out of fields, defaults, instances of [backend] and [vm]
+ * ([daemon] and [routing] are struct vcd_config itself).
  * config_priv.h lists the other pieces.
  *
  * Runs on the main lcore only (start-up, SIGHUP); no EAL calls.
@@ -29,6 +30,7 @@
 
 const struct sect_desc config_sections[SEC_COUNT] = {
 	[SEC_DAEMON] = {"daemon", false, 1},
+	[SEC_ROUTING] = {"routing", false, 1},
 	[SEC_BACKEND] = {"backend", true, VCD_MAX_BACKENDS},
 	[SEC_VM] = {"vm", true, VCD_MAX_VMS},
 };
@@ -103,8 +105,18 @@ _Static_assert(
 #define FSIZE(type, f) sizeof(((type *)0)->f)
 #define IN(s, type, f) .sect = s, .offset = offsetof(type, f), .size = FSIZE(type, f)
 #define DAEMON(f)      IN(SEC_DAEMON, struct vcd_config, f)
+#define ROUTING(f)     IN(SEC_ROUTING, struct vcd_config, f)
 #define BACKEND(f)     IN(SEC_BACKEND, struct vcd_backend_conf, f)
 #define VM(f)          IN(SEC_VM, struct vcd_vm_conf, f)
+
+/* [routing] threshold_*: at most 4 MiB, far below the two special values. */
+#define SIZE_MAX_BYTES (4u << 20)
+_Static_assert(SIZE_MAX_BYTES < VCD_THRESHOLD_NEVER, "sizes must not collide with auto/never");
+
+#define THRESHOLD_HELP(op)                                                                         \
+	op " requests whose data is at least this many bytes go to backends with role accel, "     \
+	   "smaller ones to role cpu; auto: measured at start by a calibration run; never: "       \
+	   "accel only for what no cpu backend can run, and for spill; 0: accel always"
 
 const struct option_desc config_options[] = {
 	{DAEMON(lcores), .key = "lcores", .type = T_LCORES, .def = "0-1",
@@ -146,6 +158,31 @@ const struct option_desc config_options[] = {
 			"empty: the daemon's"},
 	{DAEMON(socket_mode), .key = "socket_mode", .type = T_STRING, .def = "0660",
 		.check = check_mode, .help = "permissions of the VM sockets, octal"},
+
+	{ROUTING(threshold_cipher), .key = "threshold_cipher", .type = T_SIZE, .def = "auto",
+		.min = 0, .max = SIZE_MAX_BYTES, .flags = F_RUNTIME,
+		.help = THRESHOLD_HELP("cipher-only")},
+	{ROUTING(threshold_chain), .key = "threshold_chain", .type = T_SIZE, .def = "auto",
+		.min = 0, .max = SIZE_MAX_BYTES, .flags = F_RUNTIME,
+		.help = THRESHOLD_HELP("cipher+hash chain")},
+	{ROUTING(accel_budget), .key = "accel_budget", .type = T_UINT, .def = "0", .min = 0,
+		.max = 65536, .flags = F_RUNTIME,
+		.help = "ops one worker may have in flight on one queue pair of an accel backend; "
+			"beyond it requests spill to the other eligible backend; 0: qp_depth"},
+	{ROUTING(cpu_budget), .key = "cpu_budget", .type = T_UINT, .def = "0", .min = 0,
+		.max = 65536, .flags = F_RUNTIME,
+		.help = "ops one worker may have in flight on one queue pair of a cpu backend; "
+			"beyond it requests spill to the other eligible backend; 0: qp_depth"},
+	{ROUTING(fail_errors), .key = "fail_errors", .type = T_UINT, .def = "8", .min = 1,
+		.max = 65535, .flags = F_RUNTIME,
+		.help = "consecutive device errors that mark a backend down"},
+	{ROUTING(stall_ms), .key = "stall_ms", .type = T_UINT, .def = "500", .min = 1, .max = 60000,
+		.flags = F_RUNTIME,
+		.help = "no completion for this many ms while ops are in flight marks a backend "
+			"down"},
+	{ROUTING(probe_ms), .key = "probe_ms", .type = T_UINT, .def = "1000", .min = 10,
+		.max = 3600000, .flags = F_RUNTIME,
+		.help = "how often, in ms, a backend that is down gets a probe op"},
 
 	{BACKEND(driver), .key = "driver", .type = T_STRING, .def = "crypto_aesni_mb",
 		.check = check_driver, .help = "vdev driver, or crypto_qat for PCI"},
@@ -239,6 +276,35 @@ parse_u32(const char *v, uint32_t *out)
 	return 0;
 }
 
+/* "16384", "16K", "16k", "16KiB", "4M", "4MiB"; no blanks, no other suffix. */
+static int
+parse_size(const char *v, uint32_t *out)
+{
+	static const struct {
+		const char *suffix;
+		uint32_t mult;
+	} units[] = {{"", 1}, {"K", 1u << 10}, {"k", 1u << 10}, {"KiB", 1u << 10}, {"M", 1u << 20},
+		{"MiB", 1u << 20}};
+	unsigned long long x;
+	char *end;
+
+	if (!isdigit((unsigned char)*v))
+		return -EINVAL;
+	errno = 0;
+	x = strtoull(v, &end, 10);
+	if (errno != 0)
+		return -EINVAL;
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].suffix) != 0)
+			continue;
+		if (x > UINT32_MAX / units[i].mult)
+			return -EINVAL;
+		*out = (uint32_t)x * units[i].mult;
+		return 0;
+	}
+	return -EINVAL;
+}
+
 static int
 parse_bool(const char *v, bool *out)
 {
@@ -265,6 +331,28 @@ set_uint(const struct option_desc *o, void *f, const char *v, char *why, size_t 
 	if (x < o->min || x > o->max)
 		return config_fail(why, len, -EINVAL, "must be between %u and %u (%s)", o->min,
 			o->max, o->help);
+	*(uint32_t *)f = x;
+	return 0;
+}
+
+static int
+set_size(const struct option_desc *o, void *f, const char *v, char *why, size_t len)
+{
+	uint32_t x;
+
+	if (strcasecmp(v, "auto") == 0) {
+		*(uint32_t *)f = VCD_THRESHOLD_AUTO;
+		return 0;
+	}
+	if (strcasecmp(v, "never") == 0) {
+		*(uint32_t *)f = VCD_THRESHOLD_NEVER;
+		return 0;
+	}
+	if (parse_size(v, &x) != 0 || x < o->min || x > o->max)
+		return config_fail(why, len, -EINVAL,
+			"must be auto, never, or a size in bytes from %u to %u "
+			"(suffix K or M allowed): %s",
+			o->min, o->max, o->help);
 	*(uint32_t *)f = x;
 	return 0;
 }
@@ -319,6 +407,8 @@ config_opt_set(const struct option_desc *o, void *base, const char *v, char *why
 	switch (o->type) {
 	case T_UINT:
 		return set_uint(o, f, v, why, len);
+	case T_SIZE:
+		return set_size(o, f, v, why, len);
 	case T_BOOL:
 		if (parse_bool(v, (bool *)f) != 0)
 			return config_fail(why, len, -EINVAL, "must be yes or no (%s)", o->help);
@@ -338,6 +428,14 @@ config_opt_format(const struct option_desc *o, const void *base, char *buf, size
 	switch (o->type) {
 	case T_UINT:
 		snprintf(buf, len, "%u", *(const uint32_t *)f);
+		break;
+	case T_SIZE:
+		if (*(const uint32_t *)f == VCD_THRESHOLD_AUTO)
+			snprintf(buf, len, "auto");
+		else if (*(const uint32_t *)f == VCD_THRESHOLD_NEVER)
+			snprintf(buf, len, "never");
+		else
+			snprintf(buf, len, "%u", *(const uint32_t *)f);
 		break;
 	case T_BOOL:
 		snprintf(buf, len, "%s", *(const bool *)f ? "yes" : "no");
@@ -368,8 +466,8 @@ section_defaults(enum sect s, void *base)
 void *
 config_instance(struct vcd_config *c, enum sect s, const char *name)
 {
-	if (s == SEC_DAEMON)
-		return c;
+	if (!config_sections[s].named)
+		return c; /* [daemon], [routing]: fields of struct vcd_config */
 	for (unsigned int i = 0; s == SEC_BACKEND && i < c->nb_backends; i++)
 		if (strcmp(c->backends[i].name, name) == 0)
 			return &c->backends[i];
@@ -401,7 +499,9 @@ void
 vcd_config_defaults(struct vcd_config *c)
 {
 	memset(c, 0, sizeof(*c));
-	section_defaults(SEC_DAEMON, c);
+	for (int s = 0; s < SEC_COUNT; s++)
+		if (!config_sections[s].named)
+			section_defaults((enum sect)s, c);
 }
 
 void

@@ -78,6 +78,25 @@ check_lcores(const struct vcd_config *c, char *err, size_t errlen)
 	return rc;
 }
 
+/* A budget above the queue pair's depth could never be reached. */
+static int
+check_routing(const struct vcd_config *c, char *err, size_t errlen)
+{
+	const struct {
+		const char *key;
+		uint32_t v;
+	} budgets[] = {{"accel_budget", c->accel_budget}, {"cpu_budget", c->cpu_budget}};
+
+	for (size_t i = 0; i < sizeof(budgets) / sizeof(budgets[0]); i++)
+		if (budgets[i].v > c->qp_depth)
+			return config_fail(err, errlen, -EINVAL,
+				"[routing] %s = %u: more than [daemon] qp_depth = %u, the "
+				"most a queue pair holds; set it to at most %u (0 means "
+				"qp_depth) or raise qp_depth",
+				budgets[i].key, budgets[i].v, c->qp_depth, c->qp_depth);
+	return 0;
+}
+
 static int
 check_backend(const struct vcd_config *c, unsigned int i, char *err, size_t errlen)
 {
@@ -156,8 +175,10 @@ vcd_config_validate(const struct vcd_config *c, char *err, size_t errlen)
 	int rc = check_lcores(c, msg, sizeof(msg));
 
 	if (rc == 0)
+		rc = check_routing(c, msg, sizeof(msg));
+	if (rc == 0)
 		rc = check_backends(c, msg, sizeof(msg));
-	/* [daemon] and [backend] come from the file; a VM may come from --socket. */
+	/* [daemon], [routing] and [backend] come from the file; a VM may come from --socket. */
 	if (rc != 0)
 		return config_fail(err, errlen, rc, "%s%s%s", c->path, c->path[0] ? ": " : "", msg);
 	for (unsigned int i = 0; i < c->nb_vms && rc == 0; i++)
@@ -194,8 +215,12 @@ int
 vcd_config_reload_check(
 	const struct vcd_config *cur, const struct vcd_config *next, char *err, size_t errlen)
 {
-	int rc = diff_section(SEC_DAEMON, NULL, cur, next, err, errlen);
+	int rc = 0;
 
+	/* [daemon] and [routing]: fields of struct vcd_config itself. */
+	for (int s = 0; s < SEC_COUNT && rc == 0; s++)
+		if (!config_sections[s].named)
+			rc = diff_section((enum sect)s, NULL, cur, next, err, errlen);
 	if (rc == 0 && cur->nb_backends != next->nb_backends)
 		return config_fail(err, errlen, -EBUSY,
 			"[backend] sections added or removed (%u -> %u): "

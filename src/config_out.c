@@ -32,7 +32,10 @@ visit_section(enum sect s, const char *name, const void *base, vcd_config_visit_
 void
 vcd_config_visit(const struct vcd_config *c, vcd_config_visit_fn fn, void *arg)
 {
-	visit_section(SEC_DAEMON, NULL, c, fn, arg);
+	/* [daemon], [routing]: fields of struct vcd_config itself, name NULL. */
+	for (int s = 0; s < SEC_COUNT; s++)
+		if (!config_sections[s].named)
+			visit_section((enum sect)s, NULL, c, fn, arg);
 	for (unsigned int i = 0; i < c->nb_backends; i++)
 		visit_section(SEC_BACKEND, c->backends[i].name, &c->backends[i], fn, arg);
 	for (unsigned int i = 0; i < c->nb_vms; i++)

@@ -66,22 +66,62 @@ edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
-/* "did you mean 'burst'?" or the list of the section's keys. */
-static void
-unknown_key_hint(enum sect s, const char *key, char *buf, size_t len)
+/* Is @s one of the sections @scope covers?  SEC_COUNT: every unnamed section
+ * ([daemon], [routing]), which is where an unqualified --set KEY looks. */
+static bool
+in_scope(enum sect scope, enum sect s)
 {
+	return scope == SEC_COUNT ? !config_sections[s].named : s == scope;
+}
+
+/* The unnamed section that has @key (SEC_DAEMON if none); @count: how many have it. */
+static enum sect
+unnamed_section_of(const char *key, unsigned int *count)
+{
+	enum sect found = SEC_DAEMON;
+
+	*count = 0;
+	for (size_t i = 0; i < config_nb_options; i++)
+		if (in_scope(SEC_COUNT, config_options[i].sect) &&
+			strcmp(config_options[i].key, key) == 0 && (*count)++ == 0)
+			found = config_options[i].sect;
+	return found;
+}
+
+/* "'burst' belongs in [daemon]", "did you mean 'burst'?" or the keys of @scope. */
+static void
+unknown_key_hint(enum sect scope, const char *key, char *buf, size_t len)
+{
+	enum sect last = SEC_COUNT;
 	size_t n = 0;
 
 	for (size_t i = 0; i < config_nb_options; i++)
-		if (config_options[i].sect == s && edit_distance(key, config_options[i].key) <= 2) {
+		if (!in_scope(scope, config_options[i].sect) &&
+			strcmp(key, config_options[i].key) == 0) {
+			snprintf(buf, len, "'%s' belongs in [%s]", key,
+				config_sections[config_options[i].sect].name);
+			return;
+		}
+	for (size_t i = 0; i < config_nb_options; i++)
+		if (in_scope(scope, config_options[i].sect) &&
+			edit_distance(key, config_options[i].key) <= 2) {
 			snprintf(buf, len, "did you mean '%s'?", config_options[i].key);
 			return;
 		}
-	n = snprintf(buf, len, "[%s] takes:", config_sections[s].name);
-	for (size_t i = 0, k = 0; i < config_nb_options && n < len; i++)
-		if (config_options[i].sect == s)
-			n += snprintf(
-				buf + n, len - n, "%s %s", k++ ? "," : "", config_options[i].key);
+	buf[0] = '\0';
+	for (size_t i = 0; i < config_nb_options && n < len; i++) {
+		const struct option_desc *o = &config_options[i];
+
+		if (!in_scope(scope, o->sect))
+			continue;
+		if (o->sect != last)
+			n += snprintf(buf + n, len - n, "%s[%s] takes: %s",
+				last == SEC_COUNT ? "" : "; ", config_sections[o->sect].name,
+				o->key);
+		else
+			n += snprintf(buf + n, len - n, ", %s", o->key);
+		last = o->sect;
+	}
 }
 
 /* ---- sockets ---- */
@@ -128,7 +168,7 @@ struct parser {
 	enum sect sect; /* SEC_COUNT before the first header */
 	void *base;
 	char label[VCD_NAME_MAX + 16];
-	unsigned int daemon_line;
+	unsigned int single_line[SEC_COUNT];   /* line of each unnamed section's header */
 	unsigned int seen[CONFIG_OPTIONS_MAX]; /* line each option was set on in this section */
 	char *err;
 	size_t errlen;
@@ -152,11 +192,11 @@ open_section(struct parser *p, enum sect s, const char *name)
 	memset(p->seen, 0, sizeof(p->seen));
 	p->sect = s;
 	config_section_label(s, name, p->label, sizeof(p->label));
-	if (s == SEC_DAEMON) {
-		if (p->daemon_line != 0)
-			return perr(p, "[daemon] appears twice (first on line %u): merge them",
-				p->daemon_line);
-		p->daemon_line = p->line;
+	if (!config_sections[s].named) {
+		if (p->single_line[s] != 0)
+			return perr(p, "%s appears twice (first on line %u): merge them", p->label,
+				p->single_line[s]);
+		p->single_line[s] = p->line;
 		p->base = p->c;
 		return 0;
 	}
@@ -191,7 +231,8 @@ parse_header(struct parser *p, char *s)
 			break;
 	if (s_idx == SEC_COUNT)
 		return perr(p,
-			"unknown section [%s]: sections are [daemon], [backend NAME] and [vm NAME]",
+			"unknown section [%s]: sections are [daemon], [routing], [backend NAME] "
+			"and [vm NAME]",
 			kind);
 	if (config_sections[s_idx].named && *name == '\0')
 		return perr(p, "[%s] needs a name, e.g. [%s %s0]", kind, kind, kind);
@@ -214,7 +255,7 @@ parse_assignment(struct parser *p, char *s)
 	val = trim(eq + 1);
 	if (p->sect == SEC_COUNT)
 		return perr(p,
-			"%s = %s: outside any section; put it under [daemon], "
+			"%s = %s: outside any section; put it under [daemon], [routing], "
 			"[backend NAME] or [vm NAME]",
 			key, val);
 	o = find_option(p->sect, key);
@@ -287,14 +328,17 @@ vcd_config_load(struct vcd_config *c, const char *path, char *err, size_t errlen
 
 /* ---- --set and --socket ---- */
 
-/* "[SECTION[.NAME].]KEY" -> section, instance name and key (pointers into @lhs). */
+/*
+ * "[SECTION[.NAME].]KEY" -> section, instance name and key (pointers into
+ * @lhs).  A bare KEY gives SEC_COUNT: it is looked up in [daemon] and [routing].
+ */
 static int
 split_target(char *lhs, enum sect *s, char **name, char **key)
 {
 	char *dot = strchr(lhs, '.'), *last;
 	int i;
 
-	*s = SEC_DAEMON;
+	*s = SEC_COUNT;
 	*name = NULL;
 	*key = lhs;
 	if (dot == NULL)
@@ -325,21 +369,31 @@ set_target(struct vcd_config *c, const char *assignment, char *lhs, const char *
 	const struct option_desc *o;
 	char why[512], label[64];
 	char *name, *key;
+	unsigned int count;
+	enum sect s, scope;
 	void *base;
-	enum sect s;
 
 	if (split_target(lhs, &s, &name, &key) != 0)
 		return config_fail(err, errlen, -EINVAL,
 			"--set %s: expected [SECTION[.NAME].]KEY=VALUE, "
-			"e.g. burst=64 or vm.vm0.weight=2",
+			"e.g. burst=64, routing.stall_ms=200 or vm.vm0.weight=2",
 			assignment);
+	scope = s;
+	if (s == SEC_COUNT) {
+		s = unnamed_section_of(key, &count);
+		if (count > 1)
+			return config_fail(err, errlen, -EINVAL,
+				"--set %s: '%s' is in more than one section; "
+				"write SECTION.%s, e.g. daemon.%s",
+				assignment, key, key, key);
+	}
 	base = config_instance(c, s, name);
 	if (base == NULL)
 		return config_fail(err, errlen, -ENOENT, "--set %s: no [%s %s] section", assignment,
 			config_sections[s].name, name);
 	o = find_option(s, key);
 	if (o == NULL) {
-		unknown_key_hint(s, key, why, sizeof(why));
+		unknown_key_hint(scope, key, why, sizeof(why));
 		return config_fail(
 			err, errlen, -EINVAL, "--set %s: unknown option; %s", assignment, why);
 	}

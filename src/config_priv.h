@@ -22,9 +22,12 @@
 
 #include "vcryptd/config.h"
 
-enum sect { SEC_DAEMON, SEC_BACKEND, SEC_VM, SEC_COUNT };
+/* Unnamed sections ([daemon], [routing]) hold fields of struct vcd_config itself. */
+enum sect { SEC_DAEMON, SEC_ROUTING, SEC_BACKEND, SEC_VM, SEC_COUNT };
 
-enum opt_type { T_STRING, T_PATH, T_UINT, T_BOOL, T_ENUM, T_LCORES };
+/* T_SIZE: uint32_t bytes min..max with an optional K/KiB or M/MiB suffix, or
+ * "auto" (VCD_THRESHOLD_AUTO) or "never" (VCD_THRESHOLD_NEVER). */
+enum opt_type { T_STRING, T_PATH, T_UINT, T_BOOL, T_ENUM, T_LCORES, T_SIZE };
 
 #define F_RUNTIME 1u /* may change on reload while guests run */
 
@@ -35,7 +38,7 @@ struct option_desc {
 	size_t offset; /* into struct vcd_config / vcd_backend_conf / vcd_vm_conf */
 	size_t size;
 	const char *def;                     /* default, in the file's syntax */
-	uint32_t min, max;                   /* T_UINT bounds; T_ENUM range of values */
+	uint32_t min, max;                   /* T_UINT, T_SIZE bounds; T_ENUM range of values */
 	const char *(*name)(int v);          /* T_ENUM: value -> name */
 	const char *(*check)(const char *v); /* extra check: NULL or the problem */
 	unsigned int flags;
@@ -69,7 +72,7 @@ void config_copy_str(char *dst, size_t size, const char *src);
 /* A [backend] or [vm] name: 1..VCD_NAME_MAX-1 of A-Z a-z 0-9 _ . - */
 bool config_valid_name(const char *s);
 
-/* "[daemon]", "[vm NAME]" into @buf; returns @buf. */
+/* "[daemon]", "[routing]", "[vm NAME]" into @buf; returns @buf. */
 const char *config_section_label(enum sect s, const char *name, char *buf, size_t len);
 
 /* Store @v into @o's field of @base; on failure @why says what is wrong. */
@@ -78,7 +81,7 @@ int config_opt_set(const struct option_desc *o, void *base, const char *v, char 
 /* @o's field of @base as the file would have it. */
 void config_opt_format(const struct option_desc *o, const void *base, char *buf, size_t len);
 
-/* The [daemon] (@c itself), or the [backend] or [vm] named @name; NULL if none. */
+/* @c itself for [daemon] and [routing], or the [backend] or [vm] named @name; NULL if none. */
 void *config_instance(struct vcd_config *c, enum sect s, const char *name);
 
 /* Append a new [backend NAME] or [vm NAME] at its defaults; NULL when full. */

@@ -5,7 +5,7 @@
  * Unit tests for src/config.c: defaults, the shipped config/vcryptd.conf (its
  * path comes from VCD_SOURCE_CONFIG), one case per class of error with the
  * option named in the message, dump -> load round trips, --socket naming,
- * --set, the EAL argv, the reload check and the command line.
+ * --set, the EAL argv, the reload check, [routing] sizes and the command line.
  */
 #include <check.h>
 #include <errno.h>
@@ -83,6 +83,13 @@ START_TEST(builtin_validates)
 	ck_assert_int_eq(c.in_memory, true);
 	ck_assert_int_eq(c.log_level, 7); /* RTE_LOG_INFO */
 	ck_assert_str_eq(c.path, "");
+	ck_assert_uint_eq(c.threshold_cipher, VCD_THRESHOLD_AUTO);
+	ck_assert_uint_eq(c.threshold_chain, VCD_THRESHOLD_AUTO);
+	ck_assert_uint_eq(c.accel_budget, 0);
+	ck_assert_uint_eq(c.cpu_budget, 0);
+	ck_assert_uint_eq(c.fail_errors, 8);
+	ck_assert_uint_eq(c.stall_ms, 500);
+	ck_assert_uint_eq(c.probe_ms, 1000);
 
 	/* Without the backend, validation must say what is missing. */
 	vcd_config_defaults(&c);
@@ -114,6 +121,8 @@ struct bad_case {
 };
 
 #define BACKEND "[backend b]\n"
+#define SIZE_FORMS                                                                                 \
+	"must be auto, never, or a size in bytes from 0 to 4194304 (suffix K or M allowed)"
 
 static const struct bad_case bad_cases[] = {
 	{"[daemon]\nbust = 4\n", true, {"t.conf:2:", "bust", "did you mean 'burst'"}},
@@ -147,6 +156,35 @@ static const struct bad_case bad_cases[] = {
 	{BACKEND "[daemon]\nlcores = 3\n", false, {"lcores = 3", "at least 2"}},
 	{BACKEND "[daemon]\neal_args = -n 4 -l 0-3\n", false, {"eal_args", "-l", "lcores"}},
 	{"[backend q]\ndriver = crypto_qat\n", false, {"[backend q] devargs", "PCI address"}},
+	{"[routing]\nthreshold_cipher = 16Q\n", true,
+		{"t.conf:2: [routing] threshold_cipher = 16Q: " SIZE_FORMS}},
+	{"[routing]\nthreshold_cipher = -1\n", true, {"threshold_cipher = -1", SIZE_FORMS}},
+	{"[routing]\nthreshold_chain = 5M\n", true, {"[routing] threshold_chain = 5M", SIZE_FORMS}},
+	{"[routing]\nthreshold_chain = 4194305\n", true, {"threshold_chain = 4194305", SIZE_FORMS}},
+	{"[routing]\nthreshold_chain = 16 K\n", true, {"threshold_chain = 16 K", SIZE_FORMS}},
+	{"[routing]\nthreshold_chain = 16KB\n", true, {"threshold_chain = 16KB", SIZE_FORMS}},
+	{"[routing]\nthreshold_chain = 99999999999999999999K\n", true,
+		{"threshold_chain", SIZE_FORMS}},
+	{"[routing]\nthreshold_chain =\n", true, {"threshold_chain", SIZE_FORMS}},
+	{"[routing]\nthreshold_chain = sometimes\n", true,
+		{"threshold_chain = sometimes", SIZE_FORMS}},
+	{"[routing]\nfail_errors = 0\n", true,
+		{"[routing] fail_errors = 0", "between 1 and 65535"}},
+	{"[routing]\nprobe_ms = 9\n", true, {"[routing] probe_ms = 9", "between 10 and 3600000"}},
+	{"[routing]\nstall_ms = 60001\n", true, {"stall_ms = 60001", "between 1 and 60000"}},
+	{"[routing]\naccel_budget = 65537\n", true,
+		{"accel_budget = 65537", "between 0 and 65536"}},
+	{"[routing]\nburst = 4\n", true, {"[routing] burst = 4", "'burst' belongs in [daemon]"}},
+	{"[routing]\nstal_ms = 4\n", true, {"stal_ms", "did you mean 'stall_ms'"}},
+	{"[routing]\n[daemon]\n[routing]\n", true,
+		{"t.conf:3:", "[routing] appears twice (first on line 1)"}},
+	{"[routing r]\n", true, {"[routing] takes no name"}},
+	{"[rooting]\n", true, {"unknown section [rooting]", "[routing]"}},
+	{BACKEND "[routing]\naccel_budget = 4096\n", false,
+		{"[routing] accel_budget = 4096: more than [daemon] qp_depth = 2048",
+			"at most 2048", "raise qp_depth"}},
+	{BACKEND "[daemon]\nqp_depth = 64\n[routing]\ncpu_budget = 65\n", false,
+		{"[routing] cpu_budget = 65", "qp_depth = 64", "at most 64"}},
 	{BACKEND "[vm a]\nsocket = /x.sock\n[vm b]\nsocket = /x.sock\n", false,
 		{"[vm b] socket = /x.sock", "[vm a]"}},
 	{BACKEND "[vm a]\nsocket = /tmp/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -213,7 +251,15 @@ static const char rich_conf[] =
 	"max_sessions = 7\n"
 	"weight = 3\n"
 	"[ vm  web.1 ]\n"
-	"session_layout = QEMU81\n";
+	"session_layout = QEMU81\n"
+	"[routing]\n"
+	"threshold_cipher = 16K\n"
+	"threshold_chain = never\n"
+	"accel_budget = 512\n"
+	"cpu_budget = 64\n"
+	"fail_errors = 3\n"
+	"stall_ms = 250\n"
+	"probe_ms = 2000\n";
 /* clang-format on */
 
 START_TEST(dump_load_round_trip)
@@ -236,6 +282,13 @@ START_TEST(dump_load_round_trip)
 	ck_assert_str_eq(a.vms[1].name, "web.1");
 	ck_assert_str_eq(a.vms[1].socket, "/run/vcd/web.1.sock");
 	ck_assert_int_eq(a.vms[1].session_layout, VCD_SESS_LAYOUT_QEMU81);
+	ck_assert_uint_eq(a.threshold_cipher, 16384);
+	ck_assert_uint_eq(a.threshold_chain, VCD_THRESHOLD_NEVER);
+	ck_assert_uint_eq(a.accel_budget, 512);
+	ck_assert_uint_eq(a.cpu_budget, 64);
+	ck_assert_uint_eq(a.fail_errors, 3);
+	ck_assert_uint_eq(a.stall_ms, 250);
+	ck_assert_uint_eq(a.probe_ms, 2000);
 
 	path = write_conf("dump.conf", "");
 	f = fopen(path, "w");
@@ -262,8 +315,78 @@ START_TEST(dump_builtin_round_trip)
 	ck_assert_ptr_nonnull(strstr(text, "\ndevargs =\n"));
 	ck_assert_ptr_nonnull(strstr(text, "[vm vm7]\nsocket = /run/vm7.sock\n"));
 	ck_assert_ptr_nonnull(strstr(text, "log_level = info\n"));
+	/* [routing] right after [daemon], before the repeated sections. */
+	ck_assert_ptr_nonnull(strstr(text,
+		"socket_mode = 0660\n\n[routing]\nthreshold_cipher = auto\n"
+		"threshold_chain = auto\naccel_budget = 0\ncpu_budget = 0\nfail_errors = 8\n"
+		"stall_ms = 500\nprobe_ms = 1000\n\n[backend aesni0]\n"));
 	ck_assert_msg(
 		vcd_config_load(&b, write_conf("d.conf", text), err, sizeof(err)) == 0, "%s", err);
+	assert_config_eq(&a, &b);
+	free(text);
+}
+END_TEST
+
+/* Sizes: auto, never, bytes, K/k/KiB and M/MiB; dumped as auto, never or bytes. */
+struct size_case {
+	const char *text;
+	uint32_t value;
+	const char *dumped;
+};
+
+static const struct size_case size_cases[] = {
+	{"auto", VCD_THRESHOLD_AUTO, "auto"},
+	{"AUTO", VCD_THRESHOLD_AUTO, "auto"},
+	{"never", VCD_THRESHOLD_NEVER, "never"},
+	{"Never", VCD_THRESHOLD_NEVER, "never"},
+	{"16K", 16384, "16384"},
+	{"16k", 16384, "16384"},
+	{"16KiB", 16384, "16384"},
+	{"65536", 65536, "65536"},
+	{"0", 0, "0"},
+	{"0K", 0, "0"},
+	{"1M", 1048576, "1048576"},
+	{"1MiB", 1048576, "1048576"},
+	{"4M", 4194304, "4194304"},
+	{"4096K", 4194304, "4194304"},
+	{"4194304", 4194304, "4194304"},
+	{"007", 7, "7"},
+};
+
+START_TEST(routing_sizes)
+{
+	const struct size_case *sc = &size_cases[_i];
+	struct vcd_config a, b;
+	char conf[128], want[64];
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	snprintf(conf, sizeof(conf), "[backend b]\n[routing]\nthreshold_cipher = %s\n", sc->text);
+	ck_assert_msg(vcd_config_load(&a, write_conf("s.conf", conf), err, sizeof(err)) == 0,
+		"'%s': %s", sc->text, err);
+	ck_assert_msg(vcd_config_validate(&a, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(a.threshold_cipher, sc->value);
+	ck_assert_uint_eq(a.threshold_chain, VCD_THRESHOLD_AUTO);
+
+	/* threshold_chain through --set, unqualified and qualified alike. */
+	snprintf(conf, sizeof(conf), "threshold_chain=%s", sc->text);
+	ck_assert_msg(vcd_config_set(&a, conf, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(a.threshold_chain, sc->value);
+	a.threshold_chain = 1;
+	snprintf(conf, sizeof(conf), "routing.threshold_chain = %s", sc->text);
+	ck_assert_msg(vcd_config_set(&a, conf, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(a.threshold_chain, sc->value);
+
+	f = open_memstream(&text, &len);
+	vcd_config_dump(&a, f);
+	ck_assert_int_eq(fclose(f), 0);
+	snprintf(want, sizeof(want), "\nthreshold_cipher = %s\n", sc->dumped);
+	ck_assert_msg(strstr(text, want) != NULL, "'%s' not in dump", want);
+	snprintf(want, sizeof(want), "\nthreshold_chain = %s\n", sc->dumped);
+	ck_assert_msg(strstr(text, want) != NULL, "'%s' not in dump", want);
+	ck_assert_msg(
+		vcd_config_load(&b, write_conf("s2.conf", text), err, sizeof(err)) == 0, "%s", err);
 	assert_config_eq(&a, &b);
 	free(text);
 }
@@ -334,6 +457,65 @@ START_TEST(set_options)
 }
 END_TEST
 
+/* [routing] through --set: "routing.KEY", or KEY alone as for [daemon]. */
+START_TEST(set_routing)
+{
+	struct vcd_config c;
+
+	vcd_config_builtin(&c);
+	ck_assert_int_eq(vcd_config_set(&c, "routing.threshold_cipher=16K", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.threshold_cipher, 16384);
+	ck_assert_int_eq(vcd_config_set(&c, "threshold_cipher=never", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.threshold_cipher, VCD_THRESHOLD_NEVER);
+	ck_assert_int_eq(vcd_config_set(&c, "routing.accel_budget=128", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.accel_budget, 128);
+	ck_assert_int_eq(vcd_config_set(&c, "cpu_budget = 16", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.cpu_budget, 16);
+	ck_assert_int_eq(vcd_config_set(&c, "routing.fail_errors=2", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.fail_errors, 2);
+	ck_assert_int_eq(vcd_config_set(&c, "routing.stall_ms=200", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.stall_ms, 200);
+	ck_assert_int_eq(vcd_config_set(&c, "probe_ms=10", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.probe_ms, 10);
+	/* [daemon] keys stay where they were, qualified or not. */
+	ck_assert_int_eq(vcd_config_set(&c, "burst=16", err, sizeof(err)), 0);
+	ck_assert_uint_eq(c.burst, 16);
+	ck_assert_int_eq(vcd_config_validate(&c, err, sizeof(err)), 0);
+
+	ck_assert_int_eq(
+		vcd_config_set(&c, "routing.threshold_cipher=16Q", err, sizeof(err)), -EINVAL);
+	ck_assert_msg(strstr(err,
+			      "--set routing.threshold_cipher=16Q: [routing] threshold_cipher = "
+			      "16Q: " SIZE_FORMS) != NULL,
+		"%s", err);
+	ck_assert_int_eq(vcd_config_set(&c, "threshold_chain=5M", err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "[routing] threshold_chain = 5M: " SIZE_FORMS));
+	ck_assert_int_eq(
+		vcd_config_set(&c, "routing.threshold_chain=-1", err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "threshold_chain = -1: " SIZE_FORMS));
+	ck_assert_uint_eq(c.threshold_cipher, VCD_THRESHOLD_NEVER);
+	ck_assert_uint_eq(c.threshold_chain, VCD_THRESHOLD_AUTO);
+
+	ck_assert_int_eq(vcd_config_set(&c, "routing.burst=8", err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "'burst' belongs in [daemon]"));
+	ck_assert_int_eq(vcd_config_set(&c, "daemon.stall_ms=8", err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "'stall_ms' belongs in [routing]"));
+	ck_assert_int_eq(vcd_config_set(&c, "stal_ms=8", err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "did you mean 'stall_ms'"));
+	ck_assert_int_eq(vcd_config_set(&c, "frobnicate=8", err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "[daemon] takes: lcores"));
+	ck_assert_ptr_nonnull(strstr(err, "[routing] takes: threshold_cipher"));
+	ck_assert_int_eq(vcd_config_set(&c, "routing.x.stall_ms=8", err, sizeof(err)), -EINVAL);
+	ck_assert_uint_eq(c.stall_ms, 200);
+
+	/* A budget past qp_depth loads but does not validate. */
+	ck_assert_int_eq(vcd_config_set(&c, "routing.cpu_budget=4096", err, sizeof(err)), 0);
+	ck_assert_int_eq(vcd_config_validate(&c, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "[routing] cpu_budget = 4096"));
+	ck_assert_ptr_nonnull(strstr(err, "qp_depth"));
+}
+END_TEST
+
 /* -c FILE --set socket_dir=... --socket NAME --set vm.NAME...: the order --set needs. */
 START_TEST(config_from_cli)
 {
@@ -361,6 +543,18 @@ START_TEST(config_from_cli)
 	ck_assert_int_eq(vcd_cli_parse(9, argv, &cli, err, sizeof(err)), 0);
 	ck_assert_int_eq(vcd_config_from_cli(&c, &cli, err, sizeof(err)), -EEXIST);
 	ck_assert_ptr_nonnull(strstr(err, "--socket vm9.sock"));
+
+	/* --set routing.KEY on the command line, validated against [daemon] qp_depth. */
+	char *argv2[] = {"vcryptd", "-c", NULL, "--set", "routing.threshold_cipher=16K", "--set",
+		"accel_budget=4096", "--set", "qp_depth=4096", NULL};
+	argv2[2] = (char *)write_conf("c.conf", "[backend z]\n");
+	ck_assert_int_eq(vcd_cli_parse(9, argv2, &cli, err, sizeof(err)), 0);
+	ck_assert_msg(vcd_config_from_cli(&c, &cli, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_uint_eq(c.threshold_cipher, 16384);
+	ck_assert_uint_eq(c.accel_budget, 4096);
+	ck_assert_int_eq(vcd_cli_parse(7, argv2, &cli, err, sizeof(err)), 0);
+	ck_assert_int_eq(vcd_config_from_cli(&c, &cli, err, sizeof(err)), -EINVAL);
+	ck_assert_ptr_nonnull(strstr(err, "[routing] accel_budget = 4096"));
 }
 END_TEST
 
@@ -478,11 +672,23 @@ START_TEST(reload_check)
 	ck_assert_int_eq(vcd_config_set(&next, "vm.vm0.socket=/r/other.sock", err, sizeof(err)), 0);
 	ck_assert_int_eq(vcd_config_reload_check(&cur, &next, err, sizeof(err)), -EBUSY);
 	ck_assert_ptr_nonnull(strstr(err, "[vm vm0] socket"));
+
+	/* Every [routing] option may change on reload. */
+	next = cur;
+	ck_assert_int_eq(vcd_config_set(&next, "routing.threshold_cipher=0", err, sizeof(err)), 0);
+	ck_assert_int_eq(vcd_config_set(&next, "routing.threshold_chain=1M", err, sizeof(err)), 0);
+	ck_assert_int_eq(vcd_config_set(&next, "routing.accel_budget=64", err, sizeof(err)), 0);
+	ck_assert_int_eq(vcd_config_set(&next, "routing.cpu_budget=32", err, sizeof(err)), 0);
+	ck_assert_int_eq(vcd_config_set(&next, "routing.fail_errors=1", err, sizeof(err)), 0);
+	ck_assert_int_eq(vcd_config_set(&next, "routing.stall_ms=100", err, sizeof(err)), 0);
+	ck_assert_int_eq(vcd_config_set(&next, "routing.probe_ms=50", err, sizeof(err)), 0);
+	ck_assert_msg(vcd_config_reload_check(&cur, &next, err, sizeof(err)) == 0, "%s", err);
+	ck_assert_int_eq(vcd_config_reload_check(&next, &cur, err, sizeof(err)), 0);
 }
 END_TEST
 
 struct visit_count {
-	unsigned int daemon, backend, vm;
+	unsigned int daemon, routing, backend, vm;
 };
 
 static void
@@ -495,6 +701,10 @@ count_visit(const char *section, const char *name, const char *key, const char *
 	if (strcmp(section, "daemon") == 0) {
 		ck_assert_ptr_null(name);
 		n->daemon++;
+	} else if (strcmp(section, "routing") == 0) {
+		ck_assert_ptr_null(name);
+		ck_assert_uint_eq(n->backend + n->vm, 0); /* before the repeated sections */
+		n->routing++;
 	} else if (strcmp(section, "backend") == 0) {
 		ck_assert_str_eq(name, "aesni0");
 		n->backend++;
@@ -516,6 +726,7 @@ START_TEST(visit_every_option)
 	vcd_config_visit(&c, count_visit, &n);
 	/* Every [daemon] option: 14 with qp_depth, vhost_proxy, socket_group and socket_mode. */
 	ck_assert_uint_eq(n.daemon, 14);
+	ck_assert_uint_eq(n.routing, 7);
 	ck_assert_uint_eq(n.backend, 3);
 	ck_assert_uint_eq(n.vm, 2 * 4);
 	ck_assert_int_eq(vcd_backend_vdev_name(&c.backends[0], name, sizeof(name)), 0);
@@ -596,7 +807,11 @@ START_TEST(usage_lists_everything)
 	static const char *const want[] = {"-c, --config FILE", "--socket PATH", "--set",
 		"--check-config", "-V, --version", "-h, --help", "-- EAL args", "[backend NAME]",
 		"burst = 32", "mbuf_pool_size", "max_sessions_per_vm", "socket_dir = /tmp",
-		"driver = crypto_aesni_mb", "session_layout = auto", "weight = 1", "(1..512)"};
+		"driver = crypto_aesni_mb", "session_layout = auto", "weight = 1", "(1..512)",
+		"[routing]", "threshold_cipher = auto", "threshold_chain = auto",
+		"accel_budget = 0", "cpu_budget = 0", "fail_errors = 8", "stall_ms = 500",
+		"probe_ms = 1000", "(auto|never|0..4194304", "(10..3600000)",
+		"routing.threshold_cipher=16K"};
 	char *text = NULL;
 	size_t len = 0;
 	FILE *f = open_memstream(&text, &len);
@@ -645,8 +860,10 @@ config_suite(void)
 	tcase_add_test(tc, missing_file);
 	tcase_add_test(tc, dump_load_round_trip);
 	tcase_add_test(tc, dump_builtin_round_trip);
+	tcase_add_loop_test(tc, routing_sizes, 0, sizeof(size_cases) / sizeof(size_cases[0]));
 	tcase_add_test(tc, socket_naming);
 	tcase_add_test(tc, set_options);
+	tcase_add_test(tc, set_routing);
 	tcase_add_test(tc, config_from_cli);
 	tcase_add_test(tc, eal_argv_default);
 	tcase_add_test(tc, eal_argv_pci);
