@@ -93,6 +93,8 @@ usage(FILE *f)
 		"  --style S              linux | dpdk | direct request layout (default linux)\n"
 		"  --algo LIST|all        e.g. "
 		"aes-cbc-128,aes-xts-512,3des-cbc,aes-cbc-128-hmac-sha1\n"
+		"                         aes-ecb-128 (crypto_aesni_mb) and 3des-ctr\n"
+		"                         (crypto_openssl) only by name: not in all\n"
 		"  --sizes LIST           bytes (default 64,1024,4096,16384), or rand:N:MIN:MAX\n"
 		"                         (N sizes, multiples of 16, drawn from --seed)\n"
 		"  --ops N                requests per algorithm and size (verify 8, throughput "

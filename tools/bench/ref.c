@@ -17,6 +17,7 @@
 struct cipher_def {
 	const char *name;
 	uint32_t algo, key_len, iv_len, block;
+	bool extra; /* by name only, not in `--algo all` */
 };
 
 struct mac_def {
@@ -34,6 +35,9 @@ static const struct cipher_def ciphers[] = {
 	{"aes-xts-256", VIRTIO_CRYPTO_CIPHER_AES_XTS, 32, 16, 16},
 	{"aes-xts-512", VIRTIO_CRYPTO_CIPHER_AES_XTS, 64, 16, 16},
 	{"3des-cbc", VIRTIO_CRYPTO_CIPHER_3DES_CBC, 24, 8, 8},
+	/* Routing tests: only crypto_aesni_mb has AES-ECB, only crypto_openssl 3DES-CTR. */
+	{"aes-ecb-128", VIRTIO_CRYPTO_CIPHER_AES_ECB, 16, 0, 16, true},
+	{"3des-ctr", VIRTIO_CRYPTO_CIPHER_3DES_CTR, 24, 8, 1, true},
 };
 
 static const struct mac_def macs[] = {
@@ -116,9 +120,13 @@ vcdb_algo_all(struct vcdb_algo *out, size_t max)
 	};
 	size_t n = 0, i;
 
-	for (i = 0; i < N_CIPHERS; i++, n++)
+	for (i = 0; i < N_CIPHERS; i++) {
+		if (ciphers[i].extra)
+			continue;
 		if (n < max)
 			algo_set(&out[n], &ciphers[i], NULL);
+		n++;
+	}
 	for (i = 0; i < sizeof(chains) / sizeof(chains[0]); i++, n++)
 		if (n < max)
 			vcdb_algo_parse(chains[i], &out[n]);
@@ -151,6 +159,10 @@ static const EVP_CIPHER *
 evp_cipher(const struct vcdb_algo *a)
 {
 	switch (a->cipher_algo) {
+	case VIRTIO_CRYPTO_CIPHER_AES_ECB:
+		return a->key_len == 16    ? EVP_aes_128_ecb()
+			: a->key_len == 24 ? EVP_aes_192_ecb()
+					   : EVP_aes_256_ecb();
 	case VIRTIO_CRYPTO_CIPHER_AES_CBC:
 		return a->key_len == 16    ? EVP_aes_128_cbc()
 			: a->key_len == 24 ? EVP_aes_192_cbc()
@@ -187,6 +199,44 @@ evp_md(const struct vcdb_algo *a)
 	}
 }
 
+/*
+ * 3DES-CTR, which OpenSSL has no EVP cipher for: the keystream of DPDK 22.11's
+ * crypto_openssl, the only PMD with it (drivers/crypto/openssl/ at v22.11.11).
+ * rte_openssl_pmd.c, openssl_set_session_cipher_parameters(), lines 524-539: one
+ * EVP_des_ede3_ecb() encrypt context for both directions.  process_openssl_cipher_des3ctr(),
+ * lines 1176-1227: the counter block is the 8-byte IV as one big-endian 64-bit number
+ * (memcpy(&ctr, iv, 8), line 1196); at every 8th data byte it is encrypted (lines 1199-1205)
+ * and then incremented by one, wrapping modulo 2^64 (rte_be_to_cpu_64, ++, rte_cpu_to_be_64,
+ * lines 1206-1208); data byte n is XORed with keystream byte n % 8 (line 1210).  So any
+ * length works (the last block uses the front of its keystream), although
+ * rte_openssl_pmd_ops.c, lines 437-456, states block_size 8; iv_size is exactly 8.
+ */
+static int
+ref_des3ctr(const uint8_t *key, const uint8_t *iv, const uint8_t *in, uint32_t len, uint8_t *out)
+{
+	uint8_t ctr[8], ks[8];
+	EVP_CIPHER_CTX *ctx;
+	uint32_t off, i;
+	int n = 0, ok;
+
+	ctx = EVP_CIPHER_CTX_new();
+	if (ctx == NULL)
+		return -ENOMEM;
+	memcpy(ctr, iv, sizeof(ctr));
+	ok = EVP_EncryptInit_ex(ctx, EVP_des_ede3_ecb(), NULL, key, NULL) &&
+		EVP_CIPHER_CTX_set_padding(ctx, 0);
+	for (off = 0; ok && off < len; off += 8) {
+		ok = EVP_EncryptUpdate(ctx, ks, &n, ctr, (int)sizeof(ctr)) && n == (int)sizeof(ks);
+		for (i = sizeof(ctr); i-- > 0;) /* big-endian +1, carry out of byte 0 dropped */
+			if (++ctr[i] != 0)
+				break;
+		for (i = 0; i < sizeof(ks) && off + i < len; i++)
+			out[off + i] = in[off + i] ^ ks[i];
+	}
+	EVP_CIPHER_CTX_free(ctx);
+	return ok ? 0 : -EIO;
+}
+
 int
 vcdb_ref_cipher(const struct vcdb_algo *a, bool encrypt, const uint8_t *key, const uint8_t *iv,
 	const uint8_t *in, uint32_t len, uint8_t *out)
@@ -195,6 +245,8 @@ vcdb_ref_cipher(const struct vcdb_algo *a, bool encrypt, const uint8_t *key, con
 	EVP_CIPHER_CTX *ctx;
 	int n = 0, fin = 0, ok;
 
+	if (a->cipher_algo == VIRTIO_CRYPTO_CIPHER_3DES_CTR)
+		return ref_des3ctr(key, iv, in, len, out);
 	if (c == NULL)
 		return -EINVAL;
 	ctx = EVP_CIPHER_CTX_new();
