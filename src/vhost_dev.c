@@ -37,6 +37,7 @@
 #include <rte_eal.h>
 #include <rte_vhost.h>
 
+#include "vcryptd/dma.h"
 #include "vcryptd/log.h"
 #include "vcryptd/session_msg.h"
 #include "vcryptd/vhost_dev.h"
@@ -136,6 +137,17 @@ ring_try_start(struct vcd_vm *vm)
 		return;
 	if (rte_vhost_get_mem_table(vm->vid, &mem) != 0)
 		return;
+	/* PCI backends (QAT) read buf_iova: their IOMMU must know this memory table. */
+	rc = vcd_dma_map_vm(vm->vid, mem);
+	if (rc != 0) {
+		free(mem);
+		if (!vm->ring_refused)
+			VCD_LOG(WARNING,
+				"%s: data ring not started: guest memory not DMA-mapped (%s)",
+				vm->name, strerror(-rc));
+		vm->ring_refused = true;
+		return;
+	}
 	rte_vhost_get_negotiated_features(vm->vid, &features);
 	rte_vhost_get_vring_base(vm->vid, DATA_QUEUE, &last_avail, &last_used);
 	rc = vcd_vring_setup(&vm->vr, vm->vid, DATA_QUEUE, mem,
@@ -301,6 +313,9 @@ pre_msg(int vid, void *msg)
 	if (msg_touches_ring(m->request)) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		ring_stop(vm);
+		/* The library unmaps guest memory next: out of the devices' IOMMU first. */
+		if (m->request == VHU_SET_MEM_TABLE || m->request == VHU_RESET_OWNER)
+			vcd_dma_unmap_vm(vid);
 		pthread_mutex_unlock(&vm->ctl_lock);
 	}
 	return res;
@@ -373,6 +388,7 @@ vm_disconnect(struct vcd_vm *vm)
 	ring_stop(vm);
 	if (!vm->connected)
 		return;
+	vcd_dma_unmap_vm(vm->vid);
 	vcd_worker_quiesce(&workers[vm->worker]);
 	vcd_sess_table_fini(&vm->sessions);
 	vm_by_vid[vm->vid] = NULL;
@@ -435,6 +451,7 @@ vcd_vhost_init(struct vcd_worker *w, const struct vcd_config *cfg)
 	use_proxy = cfg->vhost_proxy;
 	socket_mode = (mode_t)strtoul(cfg->socket_mode, NULL, 8);
 	socket_gid = g != NULL ? g->gr_gid : (gid_t)-1;
+	vcd_dma_init(); /* the backends are configured by now */
 }
 
 /* Who may connect: config's socket_mode and socket_group (QEMU runs as kvm/libvirt-qemu). */
@@ -519,6 +536,9 @@ vcd_vhost_unserve(struct vcd_vm *vm)
 	pthread_mutex_lock(&vm->ctl_lock);
 	vm->stopping = true;
 	ring_stop(vm);
+	/* Before the library unmaps guest memory (closing the connection below). */
+	if (vm->connected)
+		vcd_dma_unmap_vm(vm->vid);
 	pthread_mutex_unlock(&vm->ctl_lock);
 	if (use_proxy)
 		vcd_proxy_remove(vm); /* closes its frontends and public socket */
