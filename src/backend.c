@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include <rte_cryptodev.h>
+#include <rte_bus.h>
 #include <rte_dev.h>
 #include <rte_log.h>
 
@@ -59,13 +60,47 @@ find_dev(const struct vcd_backend_conf *bc)
 	return id < 0 ? -ENODEV : id;
 }
 
+unsigned int
+vcd_backend_count_role(int role)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < nb_backends; i++)
+		n += backends[i].role == role;
+	return n;
+}
+
+/* The health-probe session: AES-128-CBC encrypt with a fixed key. */
+static void *
+probe_session(struct vcd_backend *b)
+{
+	static const uint8_t key[16] = {0x2b, 0x7e, 0x15, 0x16, 0x28, 0xae, 0xd2, 0xa6, 0xab, 0xf7,
+		0x15, 0x88, 0x09, 0xcf, 0x4f, 0x3c};
+	struct rte_crypto_sym_xform x = {.type = RTE_CRYPTO_SYM_XFORM_CIPHER,
+		.cipher = {.op = RTE_CRYPTO_CIPHER_OP_ENCRYPT,
+			.algo = RTE_CRYPTO_CIPHER_AES_CBC,
+			.key = {.data = key, .length = sizeof(key)},
+			.iv = {.offset = VCD_BACKEND_IV_OFFSET, .length = 16}}};
+
+	if (!vcd_backend_supports(b, &x))
+		return NULL;
+	return rte_cryptodev_sym_session_create(b->dev_id, &x, b->sess_pool);
+}
+
+static bool
+is_pci(const struct rte_cryptodev_info *info)
+{
+	const struct rte_bus *bus = info->device != NULL ? rte_dev_bus(info->device) : NULL;
+
+	return bus != NULL && strcmp(rte_bus_name(bus), "pci") == 0;
+}
+
 static int
 configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uint32_t max_sessions)
 {
 	struct rte_cryptodev_info info;
 	struct rte_cryptodev_config dconf = {
 		.socket_id = (int)rte_cryptodev_socket_id(b->dev_id),
-		.nb_queue_pairs = (uint16_t)nb_workers,
 		.ff_disable = RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO | RTE_CRYPTODEV_FF_SECURITY,
 	};
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
@@ -80,26 +115,38 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 		return -ENOSPC;
 	}
 	b->features = info.feature_flags;
+	b->cpu_crypto = (info.feature_flags & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO) != 0;
+	b->sgl = (info.feature_flags & RTE_CRYPTODEV_FF_IN_PLACE_SGL) != 0;
+	b->sgl_oop = b->sgl && (info.feature_flags & RTE_CRYPTODEV_FF_OOP_SGL_IN_SGL_OUT);
+	b->pci = is_pci(&info);
+	/* One queue pair per worker, and a spare for calibration where there is one. */
+	dconf.nb_queue_pairs =
+		(uint16_t)RTE_MIN(nb_workers + 1, (unsigned int)info.max_nb_queue_pairs);
+	b->ctl_qp = dconf.nb_queue_pairs > nb_workers ? (uint16_t)nb_workers : VCD_NO_QP;
 	snprintf(b->driver, sizeof(b->driver), "%s", info.driver_name);
 	if (dconf.socket_id < 0)
 		dconf.socket_id = 0;
 	if (rte_cryptodev_configure(b->dev_id, &dconf) != 0)
 		return -EIO;
 	snprintf(pool_name, sizeof(pool_name), "vcd_sess_%u", b->dev_id);
-	b->sess_pool = rte_cryptodev_sym_session_pool_create(pool_name, max_sessions,
+	/* Room for the probe session and a calibration run's two chains as well. */
+	b->sess_pool = rte_cryptodev_sym_session_pool_create(pool_name, max_sessions + 8,
 		rte_cryptodev_sym_get_private_session_size(b->dev_id), 0, 0, dconf.socket_id);
 	if (b->sess_pool == NULL)
 		return -ENOMEM;
 	b->nb_qp = (uint16_t)nb_workers;
 	b->qp_depth = qp_depth;
-	for (q = 0; q < nb_workers; q++) {
+	for (q = 0; q < dconf.nb_queue_pairs; q++) {
 		struct rte_cryptodev_qp_conf qc = {
 			.nb_descriptors = qp_depth, .mp_session = b->sess_pool};
 
 		if (rte_cryptodev_queue_pair_setup(b->dev_id, q, &qc, dconf.socket_id) != 0)
 			return -EIO;
 	}
-	return rte_cryptodev_start(b->dev_id) == 0 ? 0 : -EIO;
+	if (rte_cryptodev_start(b->dev_id) != 0)
+		return -EIO;
+	b->probe_sess = probe_session(b);
+	return 0;
 }
 
 int
@@ -114,6 +161,14 @@ vcd_backends_init(const struct vcd_config *cfg, unsigned int nb_workers, uint32_
 		int id = find_dev(bc);
 		int rc;
 
+		if (id < 0 && bc->role == VCD_BACKEND_ACCEL && cfg->nb_backends > 1) {
+			VCD_LOG(WARNING,
+				"backend %s: no cryptodev for driver %s%s%s: running without "
+				"this accelerator",
+				bc->name, bc->driver, bc->devargs[0] ? " devargs " : "",
+				bc->devargs);
+			continue;
+		}
 		if (id < 0) {
 			VCD_LOG(ERR,
 				"backend %s: no cryptodev for driver %s%s%s (is the PMD "
@@ -133,10 +188,21 @@ vcd_backends_init(const struct vcd_config *cfg, unsigned int nb_workers, uint32_
 				strerror(-rc));
 			return rc;
 		}
-		VCD_LOG(INFO, "backend %s: cryptodev %d (%s), role %s, %u queue pair(s) x %u",
-			b->name, id, b->driver, b->role == VCD_BACKEND_ACCEL ? "accel" : "cpu",
-			b->nb_qp, qp_depth);
+		VCD_LOG(INFO, "backend %s: cryptodev %d (%s%s), role %s, %u queue pair(s) x %u%s",
+			b->name, id, b->driver, b->pci ? ", PCI" : "",
+			b->role == VCD_BACKEND_ACCEL ? "accel" : "cpu", b->nb_qp, qp_depth,
+			b->ctl_qp == VCD_NO_QP ? ", no spare queue pair for re-calibration" : "");
 	}
+	if (nb_backends == 0) {
+		VCD_LOG(ERR, "no backend could be started");
+		return -ENODEV;
+	}
+	if (vcd_backend_count_role(VCD_BACKEND_ACCEL) == 0)
+		VCD_LOG(NOTICE, "no accelerator: every request runs on the cpu backend%s",
+			nb_backends > 1 ? "s" : "");
+	else if (vcd_backend_count_role(VCD_BACKEND_CPU) == 0)
+		VCD_LOG(NOTICE, "no cpu backend: every request runs on the accelerator%s",
+			nb_backends > 1 ? "s" : "");
 	return 0;
 }
 
@@ -146,6 +212,9 @@ vcd_backends_fini(void)
 	while (nb_backends > 0) {
 		struct vcd_backend *b = &backends[--nb_backends];
 
+		if (b->probe_sess != NULL)
+			rte_cryptodev_sym_session_free(b->dev_id, b->probe_sess);
+		b->probe_sess = NULL;
 		rte_cryptodev_stop(b->dev_id);
 		rte_cryptodev_close(b->dev_id);
 		rte_mempool_free(b->sess_pool);

@@ -133,8 +133,9 @@ vcd_dma_set_mode_for_test(enum vcd_dma_mode mode)
 rte_iova_t
 vcd_dma_bounce_iova(const void *va)
 {
+	/* Not rte_malloc_virt2iova(): it takes only the start of an allocation. */
 	if (dma_mode == VCD_DMA_BOUNCE)
-		return rte_malloc_virt2iova(va);
+		return rte_mem_virt2iova(va);
 	return (rte_iova_t)(uintptr_t)va;
 }
 

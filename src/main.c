@@ -23,8 +23,12 @@
 
 #include "vcd_build_config.h"
 #include "vcryptd/backend.h"
+#include "vcryptd/calibrate.h"
 #include "vcryptd/config.h"
+#include "vcryptd/dma.h"
+#include "vcryptd/fault.h"
 #include "vcryptd/log.h"
+#include "vcryptd/route.h"
 #include "vcryptd/service.h"
 #include "vcryptd/stats.h"
 #include "vcryptd/vhost_dev.h"
@@ -194,7 +198,15 @@ reload(struct vcd_config *cur, const struct vcd_cli *cli)
 		vcd_config_reload_check(cur, &next, err, sizeof(err)) != 0) {
 		VCD_LOG(ERR, "reload refused, the running configuration stays: %s", err);
 	} else {
+		bool measure = (next.threshold_cipher == VCD_THRESHOLD_AUTO &&
+				       cur->threshold_cipher != VCD_THRESHOLD_AUTO) ||
+			(next.threshold_chain == VCD_THRESHOLD_AUTO &&
+				cur->threshold_chain != VCD_THRESHOLD_AUTO);
+
 		rte_log_set_level_pattern("vcryptd.*", (uint32_t)next.log_level);
+		vcd_route_apply(&next);
+		if (measure)
+			vcd_calibrate(&next, true, false);
 		if (vcd_vms_apply(cur, &next) != 0)
 			VCD_LOG(ERR, "reload applied in part: see the errors above");
 		*cur = next;
@@ -251,11 +263,23 @@ serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 	/* A chain session takes three cryptodev sessions (whole + two halves). */
 	rc = vcd_backends_init(cfg, rte_lcore_count() - 1, cfg->qp_depth, 3 * total_sessions(cfg));
 	if (rc == 0)
+		rc = vcd_dma_init();
+	if (rc == 0) {
+		vcd_route_apply(cfg);
+		/* Before the workers start: queue pair 0 is free if there is no spare. */
+		if (cfg->threshold_cipher == VCD_THRESHOLD_AUTO ||
+			cfg->threshold_chain == VCD_THRESHOLD_AUTO)
+			vcd_calibrate(cfg, false, false);
 		rc = start_workers(cfg);
+	}
 	if (rc == 0)
 		rc = vcd_vms_init(cfg, workers, nb_workers);
 	if (rc == 0) {
 		vcd_stats_register(cfg, workers, nb_workers);
+		vcd_calib_telemetry_init(cfg);
+#ifdef VCD_FAULT_INJECT
+		vcd_fault_telemetry_init();
+#endif
 		launch_workers();
 		rc = vcd_vms_start();
 		if (rc == 0)

@@ -17,9 +17,6 @@
 #include "vcryptd/log.h"
 #include "vcryptd/session.h"
 
-/* Our ops carry their IV at this offset from the op (see worker.c). */
-#define VCD_IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
-
 struct cipher_map {
 	uint32_t virtio;
 	enum rte_crypto_cipher_algorithm algo;
@@ -73,7 +70,7 @@ cipher_xform(const struct vcd_sess_params *p, struct rte_crypto_sym_xform *x)
 								 : RTE_CRYPTO_CIPHER_OP_DECRYPT;
 	x->cipher.key.data = p->cipher_key;
 	x->cipher.key.length = (uint16_t)p->cipher_key_len;
-	x->cipher.iv.offset = VCD_IV_OFFSET;
+	x->cipher.iv.offset = VCD_BACKEND_IV_OFFSET;
 	x->cipher.iv.length = ciphers[i].iv_len;
 	return 0;
 }
@@ -167,6 +164,24 @@ create_halves(struct vcd_session *s, unsigned int i, struct rte_crypto_sym_xform
 	return false;
 }
 
+/*
+ * Transforms a PMD announces scatter-gather for but refuses segmented: its
+ * requests over 64 KiB (which need several mbuf segments) must go elsewhere.
+ * crypto_openssl 22.11 runs 3DES-CTR on contiguous buffers only
+ * (process_openssl_cipher_op()).
+ */
+static bool
+sgl_refused(const struct vcd_backend *b, const struct rte_crypto_sym_xform *x)
+{
+	for (; x != NULL; x = x->next) {
+		if (x->type == RTE_CRYPTO_SYM_XFORM_CIPHER &&
+			x->cipher.algo == RTE_CRYPTO_CIPHER_3DES_CTR &&
+			strcmp(b->driver, "crypto_openssl") == 0)
+			return true;
+	}
+	return false;
+}
+
 static int
 create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
 {
@@ -192,6 +207,11 @@ create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
 			continue;
 		if (s->backend == UINT8_MAX)
 			s->backend = (uint8_t)i;
+		s->small_mask |= (uint16_t)(1u << i);
+		/* Over 64 KiB: the synchronous API, or scatter-gather mbufs on the queue pair. */
+		if ((b->cpu_crypto && (head->next == NULL ? s->cs[i] != NULL : halves)) ||
+			(s->cs[i] != NULL && b->sgl && !sgl_refused(b, head)))
+			s->large_mask |= (uint16_t)(1u << i);
 		n++;
 	}
 	return n > 0 ? 0 : -ENOTSUP;

@@ -111,6 +111,15 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 	rte_tel_data_add_dict_u64(d, "inflight", __atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "notifications", rd(&vm->stats.notifications));
 	rte_tel_data_add_dict_u64(d, "bursts", rd(&vm->stats.bursts));
+	rte_tel_data_add_dict_u64(d, "routed_cpu_ops", rd(&vm->stats.routed_ops[VCD_BACKEND_CPU]));
+	rte_tel_data_add_dict_u64(
+		d, "routed_accel_ops", rd(&vm->stats.routed_ops[VCD_BACKEND_ACCEL]));
+	rte_tel_data_add_dict_u64(
+		d, "routed_cpu_bytes", rd(&vm->stats.routed_bytes[VCD_BACKEND_CPU]));
+	rte_tel_data_add_dict_u64(
+		d, "routed_accel_bytes", rd(&vm->stats.routed_bytes[VCD_BACKEND_ACCEL]));
+	rte_tel_data_add_dict_u64(d, "spills", rd(&vm->stats.spills));
+	rte_tel_data_add_dict_u64(d, "failovers", rd(&vm->stats.failovers));
 	latency_dict(d, vm);
 	for (i = 1; i < VCD_CHAIN_ERR_MAX; i++) {
 		char key[40];
@@ -218,6 +227,50 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * Routing and health of backend @idx summed over the workers' queue pairs;
+ * state is "up", or "down" with how many queue pairs are down.
+ */
+static void
+backend_health(struct rte_tel_data *c, unsigned int idx)
+{
+	uint64_t spill = 0, moved = 0, err = 0, fo = 0, downs = 0, ups = 0, ab = 0, late = 0;
+	uint64_t inflight = 0, staged = 0;
+	unsigned int w, down = 0;
+	char state[32];
+
+	for (w = 0; w < stat_nb_workers; w++) {
+		const struct vcd_stage *st = &stat_workers[w].stage[idx];
+
+		down += !__atomic_load_n(&st->up, __ATOMIC_RELAXED);
+		spill += rd(&st->spill_in);
+		moved += rd(&st->moved_out);
+		err += rd(&st->dev_errors);
+		fo += rd(&st->failover);
+		downs += rd(&st->downs);
+		ups += rd(&st->ups);
+		ab += rd(&st->abandoned);
+		late += rd(&st->late);
+		inflight += __atomic_load_n(&st->inflight, __ATOMIC_RELAXED);
+		staged += __atomic_load_n(&st->n, __ATOMIC_RELAXED);
+	}
+	if (down == 0)
+		snprintf(state, sizeof(state), "up");
+	else
+		snprintf(state, sizeof(state), "down on %u of %u workers", down, stat_nb_workers);
+	rte_tel_data_add_dict_string(c, "state", state);
+	rte_tel_data_add_dict_u64(c, "inflight", inflight);
+	rte_tel_data_add_dict_u64(c, "staged", staged);
+	rte_tel_data_add_dict_u64(c, "spilled_in", spill);
+	rte_tel_data_add_dict_u64(c, "moved_out", moved);
+	rte_tel_data_add_dict_u64(c, "device_errors", err);
+	rte_tel_data_add_dict_u64(c, "failovers", fo);
+	rte_tel_data_add_dict_u64(c, "downs", downs);
+	rte_tel_data_add_dict_u64(c, "ups", ups);
+	rte_tel_data_add_dict_u64(c, "abandoned", ab);
+	rte_tel_data_add_dict_u64(c, "late", late);
+}
+
 /* Ops and bytes completed on backend @idx by every worker, and the rate since the last call. */
 static void
 backend_traffic(struct rte_tel_data *c, unsigned int idx)
@@ -287,8 +340,9 @@ tel_backends(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "dev_id", b->dev_id);
 		rte_tel_data_add_dict_string(
 			c, "role", b->role == VCD_BACKEND_ACCEL ? "accel" : "cpu");
-		rte_tel_data_add_dict_string(c, "state", "up");
+		rte_tel_data_add_dict_u64(c, "pci", b->pci);
 		rte_tel_data_add_dict_u64(c, "queue_pairs", b->nb_qp);
+		backend_health(c, i);
 		backend_traffic(c, i);
 		backend_caps(c, b);
 		rte_tel_data_add_dict_container(d, tel_key(key, sizeof(key), b->name), c, 0);

@@ -26,10 +26,13 @@
 #include <rte_prefetch.h>
 
 #include "vcryptd/backend.h"
+#include "vcryptd/dma.h"
 #include "vcryptd/log.h"
+#include "vcryptd/route.h"
 #include "vcryptd/worker.h"
 
 #define VCD_DEQ_BURST 64
+#define VCD_PROBE_LEN 64
 
 static inline struct vcd_req *
 op_req(struct rte_crypto_op *op)
@@ -288,12 +291,50 @@ fill_bounce(struct vcd_worker *w, const struct vcd_chain *c, const struct req_la
 		return VIRTIO_CRYPTO_BADMSG;
 	op->sym->m_src = w->mb_free[--w->nb_mb_free];
 	mbuf_set(op->sym->m_src, buf, (uint16_t)l->src_len);
+	op->sym->m_src->buf_iova = w->bounce_iova[r->bounce];
 	return VIRTIO_CRYPTO_OK;
 }
 
+/* How fill_op() lays a request's data out in mbufs. */
+enum data_path {
+	DATA_DIRECT, /* mbufs over the guest's source and destination (in place if the same) */
+	DATA_BOUNCE, /* gathered into a bounce buffer, run there, scattered back */
+	DATA_IN_DST, /* copied into the guest's destination, run in place there: over 64 KiB
+		      * on a PMD without out-of-place scatter-gather (crypto_openssl) */
+};
+
+/* Copy [off, off+len) of one segment list to the start of another. */
+static void
+seg_to_seg(const struct vcd_seg *d, uint16_t nd, const struct vcd_seg *s, uint16_t ns, uint32_t off,
+	uint32_t len)
+{
+	struct seg_iter it;
+	uint32_t take;
+	uint16_t i = 0;
+	uint32_t doff = 0;
+	uint8_t *va;
+
+	seg_iter_init(&it, s, ns, off, len);
+	while (seg_next(&it, &va, &take)) {
+		while (take > 0 && i < nd) {
+			uint32_t n = RTE_MIN(take, d[i].len - doff);
+
+			if (d[i].va + doff != va)
+				memmove(d[i].va + doff, va, n);
+			va += n;
+			take -= n;
+			doff += n;
+			if (doff == d[i].len) {
+				i++;
+				doff = 0;
+			}
+		}
+	}
+}
+
 static uint8_t
-fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout *l, bool linear,
-	struct rte_crypto_op *op)
+fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout *l,
+	enum data_path path, struct rte_crypto_op *op)
 {
 	struct rte_crypto_sym_op *sym = op->sym;
 	struct vcd_req *r = op_req(op);
@@ -306,8 +347,12 @@ fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout
 	r->bounce = -1;
 	if (!seg_copy(c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->iv, l->iv_len))
 		return VIRTIO_CRYPTO_BADMSG;
-	if (!linear) {
+	if (path == DATA_BOUNCE) {
 		st = fill_bounce(w, c, l, op, src_off);
+	} else if (path == DATA_IN_DST) {
+		seg_to_seg(c->wr, c->nb_wr, c->rd, c->nb_rd, src_off, l->src_len);
+		if (build_mbufs(w, c->wr, c->nb_wr, 0, l->src_len, &sym->m_src) != 0)
+			st = VIRTIO_CRYPTO_BADMSG;
 	} else if (build_mbufs(w, c->rd, c->nb_rd, src_off, l->src_len, &sym->m_src) != 0 ||
 		build_mbufs(w, c->wr, c->nb_wr, 0, l->src_len, &sym->m_dst) != 0) {
 		st = VIRTIO_CRYPTO_BADMSG;
@@ -348,6 +393,7 @@ release_op(struct vcd_worker *w, struct rte_crypto_op *op)
 	op->sym->m_dst = NULL;
 	r->scatter = NULL;
 	r->bounce = -1;
+	r->flags = 0;
 	w->op_free[w->nb_op_free++] = op;
 }
 
@@ -490,10 +536,10 @@ cipher_chunks(uint8_t dev_id, void *sess, const struct vcd_session *s, uint8_t *
 }
 
 static bool
-run_halves(uint8_t dev_id, const struct vcd_session *s, const struct req_layout *l, uint8_t *buf,
-	const uint8_t *iv, uint8_t *digest)
+run_halves(uint8_t dev_id, unsigned int be, const struct vcd_session *s, const struct req_layout *l,
+	uint8_t *buf, const uint8_t *iv, uint8_t *digest)
 {
-	void *c = s->cs_cipher[s->backend], *a = s->cs_auth[s->backend];
+	void *c = s->cs_cipher[be], *a = s->cs_auth[be];
 	uint8_t *hbuf = buf + l->hash_off, *cbuf = buf + l->cipher_off;
 	uint8_t unused_iv[16];
 
@@ -506,10 +552,10 @@ run_halves(uint8_t dev_id, const struct vcd_session *s, const struct req_layout 
 }
 
 static uint8_t
-run_sync(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout *l,
-	const struct vcd_session *s, uint8_t *iv, uint8_t *digest)
+run_sync(struct vcd_worker *w, unsigned int be, const struct vcd_chain *c,
+	const struct req_layout *l, const struct vcd_session *s, uint8_t *iv, uint8_t *digest)
 {
-	uint8_t dev_id = vcd_backend_get(s->backend)->dev_id;
+	uint8_t dev_id = w->stage[be].dev_id;
 	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
 	uint8_t *buf = seg_ptr(c->wr, c->nb_wr, 0, l->src_len);
 	bool direct = buf != NULL;
@@ -522,9 +568,9 @@ run_sync(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layou
 	if (seg_ptr(c->rd, c->nb_rd, src_off, l->src_len) != buf)
 		seg_copy(c->rd, c->nb_rd, src_off, buf, l->src_len);
 	if (s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER)
-		ok = cipher_chunks(dev_id, s->cs[s->backend], s, buf, l->src_len, iv);
+		ok = cipher_chunks(dev_id, s->cs[be], s, buf, l->src_len, iv);
 	else
-		ok = run_halves(dev_id, s, l, buf, iv, digest);
+		ok = run_halves(dev_id, be, s, l, buf, iv, digest);
 	if (!ok)
 		return VIRTIO_CRYPTO_ERR;
 	if (!direct)
@@ -533,29 +579,30 @@ run_sync(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layou
 }
 
 /*
- * The synchronous path takes what the queue pair cannot (see run_sync()):
- * chains the PMD runs only as halves, and requests over 64 KiB.
+ * Whether backend @be runs the request through the synchronous path rather
+ * than its queue pair (see run_sync()): chains the PMD runs only as halves,
+ * and requests over 64 KiB where the backend has the synchronous API.
  */
-static bool
-wants_sync(const struct vcd_session *s, const struct req_layout *l)
+static inline bool
+runs_sync(const struct vcd_worker *w, const struct vcd_session *s, unsigned int be, uint32_t len)
 {
-	const struct vcd_backend *b = vcd_backend_get(s->backend);
-
-	if (s->cs[s->backend] == NULL)
+	if (s->cs[be] == NULL)
 		return true;
-	if (l->src_len <= VCD_ASYNC_MAX_DATA || !(b->features & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO))
+	if (len <= VCD_ASYNC_MAX_DATA || !w->stage[be].cpu_crypto)
 		return false;
-	return s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER || s->cs_auth[s->backend] != NULL;
+	return s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER || s->cs_auth[be] != NULL;
 }
 
 static void
 handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
-	const struct req_layout *l, const struct vcd_session *s)
+	const struct req_layout *l, const struct vcd_session *s, unsigned int be)
 {
 	struct vcd_req r;
 	uint8_t st;
 
-	st = run_sync(w, c, l, s, r.iv, r.digest);
+	vm->stats.routed_ops[w->stage[be].role]++;
+	vm->stats.routed_bytes[w->stage[be].role] += l->src_len;
+	st = run_sync(w, be, c, l, s, r.iv, r.digest);
 	if (st == VIRTIO_CRYPTO_OK && l->digest_len != 0) {
 		if (locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len, &r) !=
 			0) {
@@ -568,10 +615,86 @@ handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	}
 	if (st == VIRTIO_CRYPTO_OK)
 		vm->stats.bytes += l->src_len;
-	w->stage[s->backend].done_ops++;
-	w->stage[s->backend].done_bytes += l->src_len;
+	w->stage[be].done_ops++;
+	w->stage[be].done_bytes += l->src_len;
 	record_latency(vm, w->now, rte_rdtsc());
 	finish_now(vm, c, st);
+}
+
+/* Ops routing may still give a queue pair under its budget. */
+static inline uint32_t
+stage_room(const struct vcd_stage *st)
+{
+	uint32_t used = st->inflight + st->n;
+
+	return used < st->budget ? st->budget - used : 0;
+}
+
+/*
+ * The backends that could take a request of session @s with @len data bytes,
+ * as route.h's candidates.  @queued: for an op already built (moved or run
+ * again): only queue pairs that take it as it is, and never @exclude.
+ */
+static unsigned int
+candidates(const struct vcd_worker *w, const struct vcd_session *s, uint32_t len, bool queued,
+	int exclude, bool bounced, struct vcd_route_cand *c)
+{
+	uint16_t mask = len > VCD_ASYNC_MAX_DATA ? s->large_mask : s->small_mask;
+	unsigned int n = 0;
+
+	while (mask != 0) {
+		unsigned int b = (unsigned int)__builtin_ctz(mask);
+		const struct vcd_stage *st = &w->stage[b];
+		bool sync = runs_sync(w, s, b, len);
+
+		mask &= (uint16_t)(mask - 1);
+		if ((int)b == exclude ||
+			(st->bounce_only && !bounced && (queued || len > VCD_BOUNCE_SIZE)))
+			continue;
+		/*
+		 * Built ops over 64 KiB stay where they are (their mbufs suit that
+		 * PMD); smaller ones are one segment each way and run anywhere,
+		 * through run_op_sync() where the backend runs them synchronously.
+		 */
+		if (queued && len > VCD_ASYNC_MAX_DATA)
+			continue;
+		c[n].backend = (uint8_t)b;
+		c[n].role = st->role;
+		c[n].up = st->up;
+		/* The synchronous path runs on this core at once: never full. */
+		c[n].room = sync ? UINT32_MAX : stage_room(st);
+		n++;
+	}
+	return n;
+}
+
+static inline uint32_t
+threshold_of(const struct vcd_worker *w, const struct vcd_session *s)
+{
+	return w->threshold[s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? VCD_ROUTE_CIPHER
+								      : VCD_ROUTE_CHAIN];
+}
+
+/* The backend for a new request (route.h), or VCD_ROUTE_WAIT / VCD_ROUTE_NONE. */
+static int
+route(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_session *s, uint32_t len)
+{
+	struct vcd_route_cand c[VCD_MAX_BACKENDS];
+	unsigned int n;
+	bool spilled;
+	int b;
+
+	if (w->nb_backends == 1) /* nothing to choose: no per-request policy */
+		return (len > VCD_ASYNC_MAX_DATA ? s->large_mask : s->small_mask) & 1u
+			? 0
+			: VCD_ROUTE_NONE;
+	n = candidates(w, s, len, false, -1, false, c);
+	b = vcd_route_pick(c, n, len, threshold_of(w, s), &spilled);
+	if (b >= 0 && spilled) {
+		vm->stats.spills++;
+		w->stage[b].spill_in++;
+	}
+	return b;
 }
 
 /*
@@ -586,10 +709,12 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	struct req_layout l;
 	struct vcd_session *s;
 	struct rte_crypto_op *op;
+	enum data_path path;
+	struct vcd_stage *bst;
 	struct vcd_req *r;
 	uint32_t src_off, need;
-	bool linear;
 	uint8_t st;
+	int be;
 
 	vm->stats.requests++;
 	if (unlikely(c->err != VCD_CHAIN_OK)) {
@@ -616,14 +741,29 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		finish_now(vm, c, st);
 		return true;
 	}
-	if (unlikely(wants_sync(s, &l))) {
-		handle_sync(w, vm, c, &l, s);
+	be = route(w, vm, s, l.src_len);
+	if (unlikely(be < 0)) {
+		if (be == VCD_ROUTE_WAIT)
+			return false;
+		finish_now(vm, c, VIRTIO_CRYPTO_ERR); /* every backend that can run it is down */
+		return true;
+	}
+	if (unlikely(runs_sync(w, s, (unsigned int)be, l.src_len))) {
+		handle_sync(w, vm, c, &l, s, (unsigned int)be);
 		return true;
 	}
 	src_off = sizeof(h) + l.iv_len;
-	linear = seg_ptr(c->rd, c->nb_rd, src_off, l.src_len) != NULL &&
-		seg_ptr(c->wr, c->nb_wr, 0, l.src_len) != NULL;
-	if (unlikely(!linear && w->nb_bounce_free == 0))
+	bst = &w->stage[be];
+	if (unlikely(l.src_len > VCD_ASYNC_MAX_DATA))
+		/* Scatter-gather mbufs: candidates() checked that the PMD takes them. */
+		path = bst->sgl_oop ? DATA_DIRECT : DATA_IN_DST;
+	else if (bst->bounce_only || seg_ptr(c->rd, c->nb_rd, src_off, l.src_len) == NULL ||
+		seg_ptr(c->wr, c->nb_wr, 0, l.src_len) == NULL)
+		/* Scattered, or a device without IOVAs for guest memory (dma.h). */
+		path = DATA_BOUNCE;
+	else
+		path = DATA_DIRECT;
+	if (unlikely(path == DATA_BOUNCE && w->nb_bounce_free == 0))
 		return false;
 	/* A mbuf per segment of the data, plus one per 64 KiB piece, both directions. */
 	need = seg_span(c->rd, c->nb_rd, src_off, l.src_len) +
@@ -636,24 +776,26 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		return false;
 	op = w->op_free[--w->nb_op_free];
 	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
-	st = fill_op(w, c, &l, linear, op);
+	st = fill_op(w, c, &l, path, op);
 	if (unlikely(st != VIRTIO_CRYPTO_OK)) {
 		release_op(w, op);
 		finish_now(vm, c, st);
 		return true;
 	}
-	rte_crypto_op_attach_sym_session(op, s->cs[s->backend]);
+	rte_crypto_op_attach_sym_session(op, s->cs[be]);
 	r = op_req(op);
 	r->vm = vm;
 	r->sess = s;
 	r->status = c->status;
 	r->used_len = c->wr_len;
 	r->head = c->head;
-	r->backend = s->backend;
+	r->backend = (uint8_t)be;
 	r->t0 = w->now;
 	count_add(&s->inflight, 1);
 	vm->inflight++;
-	w->stage[s->backend].ops[w->stage[s->backend].n++] = op;
+	vm->stats.routed_ops[bst->role]++;
+	vm->stats.routed_bytes[bst->role] += l.src_len;
+	bst->ops[bst->n++] = op;
 	return true;
 }
 
@@ -740,13 +882,223 @@ op_status(const struct rte_crypto_op *op)
 	}
 }
 
+/*
+ * A failure of the device rather than a result: an authentication failure or
+ * an argument the PMD refused is the request's answer; an error status, or an
+ * op handed back unprocessed, is the device's fault.
+ */
+static inline bool
+device_error(const struct rte_crypto_op *op)
+{
+	return op->status == RTE_CRYPTO_OP_STATUS_ERROR ||
+		op->status == RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+}
+
+/*
+ * Whether an op that failed on a device may run again elsewhere: its input
+ * must be intact.  Out of place the device wrote only the destination; an op
+ * handed back unprocessed wrote nothing.  An in-place op (or a bounced one,
+ * in place in the bounce buffer) may have been half overwritten.
+ */
+static inline bool
+retryable(const struct rte_crypto_op *op)
+{
+	return op->status == RTE_CRYPTO_OP_STATUS_NOT_PROCESSED || op->sym->m_dst != NULL;
+}
+
+static void complete_op(struct vcd_worker *w, struct rte_crypto_op *op);
+
+/*
+ * Run a built op (one segment each way, at most 64 KiB) through backend @be's
+ * synchronous path, in place in its destination, and set its status.
+ */
+static void
+run_op_sync(struct vcd_worker *w, struct rte_crypto_op *op, unsigned int be)
+{
+	struct rte_crypto_sym_op *sym = op->sym;
+	struct vcd_req *r = op_req(op);
+	const struct vcd_session *s = r->sess;
+	struct rte_mbuf *m = sym->m_dst != NULL ? sym->m_dst : sym->m_src;
+	uint8_t *buf = m->buf_addr;
+	struct req_layout l = {.src_len = sym->m_src->pkt_len,
+		.cipher_off = sym->cipher.data.offset,
+		.cipher_len = sym->cipher.data.length,
+		.hash_off = sym->auth.data.offset,
+		.hash_len = sym->auth.data.length};
+	uint8_t iv[16];
+	bool ok;
+
+	if (sym->m_dst != NULL)
+		memcpy(buf, sym->m_src->buf_addr, l.src_len);
+	memcpy(iv, r->iv, s->iv_len); /* the chunked path advances its own copy */
+	if (s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER)
+		ok = cipher_chunks(
+			w->stage[be].dev_id, s->cs[be], s, buf + l.cipher_off, l.cipher_len, iv);
+	else
+		ok = run_halves(w->stage[be].dev_id, be, s, &l, buf, iv, r->digest);
+	op->status = ok ? RTE_CRYPTO_OP_STATUS_SUCCESS : RTE_CRYPTO_OP_STATUS_ERROR;
+	if (sym->m_dst != NULL) {
+		/* Done in the destination: the op completes as an in-place one. */
+		recycle_mbufs(w, sym->m_src);
+		sym->m_src = sym->m_dst;
+		sym->m_dst = NULL;
+	}
+}
+
+/* Send @op to backend @to: stage it with that backend's session, or run it there now. */
+static void
+retarget(struct vcd_worker *w, struct rte_crypto_op *op, unsigned int to)
+{
+	struct vcd_req *r = op_req(op);
+
+	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+	r->backend = (uint8_t)to;
+	if (r->sess->digest_len != 0)
+		memset(r->digest, 0, r->sess->digest_len);
+	if (runs_sync(w, r->sess, to, op->sym->m_src->pkt_len)) {
+		run_op_sync(w, op, to);
+		complete_op(w, op);
+		return;
+	}
+	rte_crypto_op_attach_sym_session(op, r->sess->cs[to]);
+	w->stage[to].ops[w->stage[to].n++] = op;
+}
+
+/* Another backend for a built op that backend @from did not run, or < 0. */
+static int
+reroute(const struct vcd_worker *w, const struct rte_crypto_op *op, unsigned int from)
+{
+	const struct vcd_req *r = op_req((struct rte_crypto_op *)(uintptr_t)op);
+	struct vcd_route_cand c[VCD_MAX_BACKENDS];
+	unsigned int n;
+	bool spilled;
+
+	if (w->nb_backends == 1)
+		return VCD_ROUTE_NONE;
+	n = candidates(w, r->sess, op->sym->m_src->pkt_len, true, (int)from, r->bounce >= 0, c);
+	return vcd_route_pick(c, n, op->sym->m_src->pkt_len, threshold_of(w, r->sess), &spilled);
+}
+
+/* Answer the request of @op with @st (no crypto result to copy out). */
+static void
+answer(struct vcd_worker *w, struct rte_crypto_op *op, uint8_t st)
+{
+	struct vcd_req *r = op_req(op);
+	struct vcd_vm *vm = r->vm;
+
+	*r->status = st;
+	vm->stats.status[st]++;
+	record_latency(vm, r->t0, w->now);
+	vcd_vring_push(&vm->vr, r->head, r->used_len);
+	count_add(&r->sess->inflight, -1);
+	vm->inflight--;
+}
+
+/*
+ * Move the ops staged on @b that it refused (queue pair full, or down) to
+ * other backends with room: the other half of the load spill.
+ */
+static void
+move_staged(struct vcd_worker *w, unsigned int b)
+{
+	struct vcd_stage *st = &w->stage[b];
+	uint16_t i, keep = 0;
+
+	for (i = 0; i < st->n; i++) {
+		struct rte_crypto_op *op = st->ops[i];
+		struct vcd_req *r = op_req(op);
+		int to = r->flags & VCD_REQ_PROBE ? VCD_ROUTE_NONE : reroute(w, op, b);
+
+		if (to < 0) {
+			st->ops[keep++] = op;
+			continue;
+		}
+		retarget(w, op, (unsigned int)to);
+		st->moved_out++;
+		w->stage[to].spill_in++;
+		r->vm->stats.spills++;
+	}
+	st->n = keep;
+}
+
+static void
+backend_down(struct vcd_worker *w, unsigned int b, const char *why)
+{
+	struct vcd_stage *st = &w->stage[b];
+
+	if (!st->up)
+		return;
+	st->up = false;
+	st->downs++;
+	st->consec_err = 0;
+	st->next_probe = w->now + __atomic_load_n(&vcd_route.probe_tsc, __ATOMIC_RELAXED);
+	/* One line per event, never per request. */
+	VCD_LOG(WARNING, "worker %u: backend %s down (%s): its requests go elsewhere", w->id,
+		vcd_backend_get(b)->name, why);
+	move_staged(w, b);
+}
+
+/* A device error on @op: count it, maybe take the backend down; true if @op runs again. */
+static bool
+on_device_error(struct vcd_worker *w, struct rte_crypto_op *op)
+{
+	struct vcd_req *r = op_req(op);
+	struct vcd_stage *st = &w->stage[r->backend];
+	unsigned int from = r->backend;
+	int to;
+
+	st->dev_errors++;
+	if (++st->consec_err >= __atomic_load_n(&vcd_route.fail_errors, __ATOMIC_RELAXED))
+		backend_down(w, from, "consecutive device errors");
+	if (!retryable(op) || (to = reroute(w, op, from)) < 0)
+		return false;
+	retarget(w, op, (unsigned int)to);
+	st->failover++;
+	r->vm->stats.failovers++;
+	return true;
+}
+
+/* A probe came back: the backend is up again if it succeeded. */
+static void
+probe_done(struct vcd_worker *w, struct rte_crypto_op *op)
+{
+	struct vcd_stage *st = &w->stage[op_req(op)->backend];
+
+	st->probing = false;
+	if (op->status == RTE_CRYPTO_OP_STATUS_SUCCESS && !st->up) {
+		st->up = true;
+		st->ups++;
+		st->consec_err = 0;
+		VCD_LOG(NOTICE, "worker %u: backend %s up again (probe completed)", w->id,
+			vcd_backend_get(op_req(op)->backend)->name);
+	}
+	release_op(w, op);
+}
+
 static void
 complete_op(struct vcd_worker *w, struct rte_crypto_op *op)
 {
 	struct vcd_req *r = op_req(op);
 	struct vcd_vm *vm = r->vm;
-	uint8_t st = op_status(op);
+	uint8_t st;
 
+	if (unlikely(r->flags & (VCD_REQ_PROBE | VCD_REQ_ABANDONED))) {
+		if (r->flags & VCD_REQ_PROBE && !(r->flags & VCD_REQ_ABANDONED)) {
+			probe_done(w, op);
+		} else {
+			w->stage[r->backend].late++; /* answered already */
+			w->stage[r->backend].held--;
+			release_op(w, op);
+		}
+		return;
+	}
+	if (unlikely(device_error(op))) {
+		if (on_device_error(w, op))
+			return;
+	} else {
+		w->stage[r->backend].consec_err = 0;
+	}
+	st = op_status(op);
 	if (st == VIRTIO_CRYPTO_OK) {
 		if (r->bounce >= 0)
 			scatter_out(r, op->sym->m_src->buf_addr);
@@ -757,15 +1109,186 @@ complete_op(struct vcd_worker *w, struct rte_crypto_op *op)
 		}
 		vm->stats.bytes += op->sym->m_src->pkt_len;
 	}
-	*r->status = st;
-	vm->stats.status[st]++;
-	record_latency(vm, r->t0, w->now);
 	w->stage[r->backend].done_ops++;
 	w->stage[r->backend].done_bytes += op->sym->m_src->pkt_len;
-	vcd_vring_push(&vm->vr, r->head, r->used_len);
-	count_add(&r->sess->inflight, -1);
-	vm->inflight--;
+	answer(w, op, st);
 	release_op(w, op);
+}
+
+/* A new mbuf chain over the same memory as @head; NULL if @head is. */
+static struct rte_mbuf *
+clone_mbufs(struct vcd_worker *w, const struct rte_mbuf *head)
+{
+	struct rte_mbuf *first = NULL, *last = NULL, *c;
+	const struct rte_mbuf *m;
+
+	for (m = head; m != NULL; m = m->next) {
+		c = w->mb_free[--w->nb_mb_free];
+		mbuf_set(c, m->buf_addr, m->data_len);
+		c->buf_iova = m->buf_iova;
+		if (last != NULL)
+			last->next = c;
+		else
+			first = c;
+		last = c;
+	}
+	if (first != NULL) {
+		first->pkt_len = head->pkt_len;
+		first->nb_segs = head->nb_segs;
+	}
+	return first;
+}
+
+/*
+ * A copy of @op that owns its own op and mbufs, for running a request again
+ * while the original stays with a device that may still hand it back.
+ */
+static struct rte_crypto_op *
+clone_op(struct vcd_worker *w, struct rte_crypto_op *op)
+{
+	const struct rte_crypto_sym_op *sym = op->sym;
+	uint32_t segs = sym->m_src->nb_segs + (sym->m_dst != NULL ? sym->m_dst->nb_segs : 0);
+	struct rte_crypto_op *c;
+	struct vcd_req *r;
+
+	if (w->nb_op_free == 0 || w->nb_mb_free < segs || op_req(op)->bounce >= 0)
+		return NULL;
+	c = w->op_free[--w->nb_op_free];
+	*c->sym = *sym;
+	r = op_req(c);
+	*r = *op_req(op);
+	r->flags = 0;
+	c->sym->m_src = clone_mbufs(w, sym->m_src);
+	c->sym->m_dst = clone_mbufs(w, sym->m_dst);
+	c->status = op->status;
+	if (r->sess->digest_len != 0) {
+		c->sym->auth.digest.data = r->digest;
+		c->sym->auth.digest.phys_addr = rte_crypto_op_ctophys_offset(
+			c, (uint32_t)((uint8_t *)r->digest - (uint8_t *)c));
+	}
+	return c;
+}
+
+/*
+ * Backend @b has stalled: every op it holds is answered without it, run
+ * again elsewhere where its input is intact, else VIRTIO_CRYPTO_ERR.  The ops
+ * themselves stay out of use until the device returns them (it may still
+ * write their buffers); if it never does they are lost to this worker, not
+ * to the guest.
+ */
+static void
+abandon_inflight(struct vcd_worker *w, unsigned int b)
+{
+	struct vcd_stage *st = &w->stage[b];
+	uint32_t i;
+
+	for (i = 0; i < w->nb_ops; i++) {
+		struct rte_crypto_op *op = w->op_all[i], *c;
+		struct vcd_req *r = op_req(op);
+		int to;
+
+		if ((r->flags & (VCD_REQ_IN_DEVICE | VCD_REQ_ABANDONED)) != VCD_REQ_IN_DEVICE ||
+			r->backend != b)
+			continue;
+		r->flags |= VCD_REQ_ABANDONED;
+		st->abandoned++;
+		st->held++;
+		if (r->flags & VCD_REQ_PROBE) {
+			st->probing = false;
+			continue;
+		}
+		c = retryable(op) && (to = reroute(w, op, b)) >= 0 ? clone_op(w, op) : NULL;
+		if (c != NULL) {
+			retarget(w, c, (unsigned int)to);
+			st->failover++;
+			r->vm->stats.failovers++;
+		} else {
+			answer(w, op, VIRTIO_CRYPTO_ERR);
+		}
+	}
+	st->inflight = 0;
+}
+
+/*
+ * Offer backend @b, which is down, one small op of its probe session on a
+ * buffer of the worker's own; it is up again when the op completes.
+ */
+static void
+send_probe(struct vcd_worker *w, unsigned int b)
+{
+	struct vcd_stage *st = &w->stage[b];
+	void *sess = vcd_backend_get(b)->probe_sess;
+	struct rte_crypto_op *op;
+	struct vcd_req *r;
+	struct rte_mbuf *m;
+
+	st->next_probe = w->now + __atomic_load_n(&vcd_route.probe_tsc, __ATOMIC_RELAXED);
+	if (sess == NULL) { /* nothing to probe with: try real traffic again */
+		st->up = true;
+		st->ups++;
+		return;
+	}
+	if (w->nb_op_free == 0 || w->nb_mb_free == 0)
+		return;
+	op = w->op_free[--w->nb_op_free];
+	m = w->mb_free[--w->nb_mb_free];
+	mbuf_set(m, w->probe_buf, VCD_PROBE_LEN);
+	m->buf_iova = rte_mem_virt2iova(w->probe_buf);
+	r = op_req(op);
+	memset(r, 0, sizeof(*r));
+	r->bounce = -1;
+	r->backend = (uint8_t)b;
+	r->flags = VCD_REQ_PROBE;
+	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+	op->sym->m_src = m;
+	op->sym->m_dst = NULL;
+	op->sym->cipher.data.offset = 0;
+	op->sym->cipher.data.length = VCD_PROBE_LEN;
+	rte_crypto_op_attach_sym_session(op, sess);
+	st->ops[st->n++] = op;
+	st->probing = true;
+}
+
+/*
+ * Backend @b has refused every enqueue, while idle, for longer than the
+ * stall time: take it down; what could not move elsewhere is answered, not
+ * kept for a dead queue.
+ */
+static void
+refused(struct vcd_worker *w, unsigned int b)
+{
+	struct vcd_stage *st = &w->stage[b];
+	uint16_t i;
+
+	backend_down(w, b, "refuses enqueues");
+	st->refused_since = 0;
+	for (i = 0; i < st->n; i++) {
+		if (op_req(st->ops[i])->flags & VCD_REQ_PROBE)
+			st->probing = false;
+		else
+			answer(w, st->ops[i], VIRTIO_CRYPTO_ERR);
+		release_op(w, st->ops[i]);
+	}
+	st->n = 0;
+}
+
+/* Per poll: stalls, and probes of backends that are down. */
+static void
+check_health(struct vcd_worker *w)
+{
+	uint64_t stall = __atomic_load_n(&vcd_route.stall_tsc, __ATOMIC_RELAXED);
+	unsigned int b;
+
+	for (b = 0; b < w->nb_backends; b++) {
+		struct vcd_stage *st = &w->stage[b];
+
+		if (st->inflight != 0 && w->now - st->last_progress > stall) {
+			backend_down(w, b, "ops in flight and no completion");
+			abandon_inflight(w, b);
+		}
+		if (unlikely(!st->up) && !st->probing && w->now >= st->next_probe)
+			send_probe(w, b);
+	}
 }
 
 static unsigned int
@@ -775,11 +1298,27 @@ enqueue_all(struct vcd_worker *w)
 
 	for (b = 0; b < w->nb_backends; b++) {
 		struct vcd_stage *st = &w->stage[b];
-		uint16_t n, done;
+		uint16_t n, done, i;
 
 		if (st->n == 0)
 			continue;
-		n = rte_cryptodev_enqueue_burst(st->dev_id, (uint16_t)w->id, st->ops, st->n);
+		n = VCD_ENQUEUE(st, (uint16_t)w->id, st->ops, st->n);
+		if (n != 0) {
+			if (st->inflight == 0)
+				st->last_progress = w->now; /* the stall clock starts now */
+			st->refused_since = 0;
+		} else if (st->inflight == 0) {
+			/* Idle and refusing: a fault if it lasts (refusals, no accept between). */
+			if (st->refused_since == 0) {
+				st->refused_since = w->now;
+			} else if (w->now - st->refused_since >
+				__atomic_load_n(&vcd_route.stall_tsc, __ATOMIC_RELAXED)) {
+				refused(w, b);
+				continue;
+			}
+		}
+		for (i = 0; i < n; i++)
+			op_req(st->ops[i])->flags |= VCD_REQ_IN_DEVICE;
 		st->inflight += n;
 		/*
 		 * An op the PMD could not even build (QAT: more segments than its
@@ -798,6 +1337,9 @@ enqueue_all(struct vcd_worker *w)
 			st->enq_full++;
 		}
 		st->n -= done;
+		/* Refused ops go to another backend with room rather than wait (route.h). */
+		if (st->n != 0 && w->nb_backends > 1)
+			move_staged(w, b);
 	}
 	return total;
 }
@@ -812,16 +1354,23 @@ dequeue_all(struct vcd_worker *w)
 	for (b = 0; b < w->nb_backends; b++) {
 		struct vcd_stage *st = &w->stage[b];
 
-		if (st->inflight == 0)
+		if (st->inflight == 0 && st->held == 0)
 			continue;
-		n = rte_cryptodev_dequeue_burst(st->dev_id, (uint16_t)w->id, ops, VCD_DEQ_BURST);
-		st->inflight -= n;
+		n = VCD_DEQUEUE(st, (uint16_t)w->id, ops, VCD_DEQ_BURST);
 		total += n;
-		if (n != 0)
+		if (n != 0) {
 			w->now = rte_rdtsc(); /* completion time for the latency histogram */
+			st->last_progress = w->now;
+		}
 		for (i = 0; i < n; i++) {
+			struct vcd_req *r = op_req(ops[i]);
+
 			if (i + 1 < n)
 				rte_prefetch0(op_req(ops[i + 1]));
+			/* Abandoned ops were taken off the count when they were answered. */
+			if (!(r->flags & VCD_REQ_ABANDONED))
+				st->inflight--;
+			r->flags &= (uint8_t)~VCD_REQ_IN_DEVICE;
 			complete_op(w, ops[i]);
 		}
 	}
@@ -844,6 +1393,24 @@ sync_state(struct vcd_vm *vm)
 	}
 }
 
+/* Once per poll: the routing settings a control thread may have changed. */
+static void
+refresh_route(struct vcd_worker *w)
+{
+	unsigned int b;
+
+	w->threshold[VCD_ROUTE_CIPHER] =
+		__atomic_load_n(&vcd_route.threshold[VCD_ROUTE_CIPHER], __ATOMIC_RELAXED);
+	w->threshold[VCD_ROUTE_CHAIN] =
+		__atomic_load_n(&vcd_route.threshold[VCD_ROUTE_CHAIN], __ATOMIC_RELAXED);
+	for (b = 0; b < w->nb_backends; b++) {
+		struct vcd_stage *st = &w->stage[b];
+		uint32_t budget = __atomic_load_n(&vcd_route.budget[st->role], __ATOMIC_RELAXED);
+
+		st->budget = budget != 0 ? budget : st->qp_depth;
+	}
+}
+
 static unsigned int
 poll_once(struct vcd_worker *w)
 {
@@ -852,6 +1419,8 @@ poll_once(struct vcd_worker *w)
 	unsigned int nb = __atomic_load_n(&w->nb_vms, __ATOMIC_ACQUIRE);
 
 	w->now = rte_rdtsc();
+	if (w->nb_backends > 1)
+		refresh_route(w);
 	for (i = 0; i < nb; i++) {
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
 
@@ -865,6 +1434,7 @@ poll_once(struct vcd_worker *w)
 	}
 	work += enqueue_all(w);
 	work += dequeue_all(w);
+	check_health(w);
 	for (i = 0; i < nb; i++) {
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
 
@@ -970,8 +1540,25 @@ vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint1
 	w->lcore = lcore;
 	w->burst = burst;
 	w->nb_backends = vcd_backend_count();
-	for (b = 0; b < w->nb_backends; b++)
-		w->stage[b].dev_id = vcd_backend_get(b)->dev_id;
+	for (b = 0; b < w->nb_backends; b++) {
+		const struct vcd_backend *be = vcd_backend_get(b);
+		struct vcd_stage *st = &w->stage[b];
+
+		st->dev_id = be->dev_id;
+		st->role = (uint8_t)be->role;
+		st->up = true;
+		st->cpu_crypto = be->cpu_crypto;
+		st->sgl = be->sgl;
+		st->sgl_oop = be->sgl_oop;
+		st->bounce_only = be->pci && vcd_dma_mode() == VCD_DMA_BOUNCE;
+		st->qp_depth = be->qp_depth;
+		st->budget = be->qp_depth;
+#ifdef VCD_FAULT_INJECT
+		st->fault = vcd_fault_qp_new((uint8_t)b);
+		if (st->fault == NULL)
+			return -ENOMEM;
+#endif
+	}
 	snprintf(name, sizeof(name), "vcd_ops_%u", id);
 	w->op_pool = rte_crypto_op_pool_create(
 		name, RTE_CRYPTO_OP_TYPE_SYMMETRIC, nb_ops, 0, sizeof(struct vcd_req), socket);
@@ -980,12 +1567,17 @@ vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint1
 	w->op_free = rte_malloc_socket(NULL, nb_ops * sizeof(void *), 0, socket);
 	w->mb_free = rte_malloc_socket(NULL, nb_mbufs * sizeof(void *), 0, socket);
 	w->bounce = rte_malloc_socket(NULL, VCD_MAX_REQ_DATA, RTE_CACHE_LINE_SIZE, socket);
+	/* Aligned to their size, so that no slot crosses a page: one IOVA range each. */
 	w->bounce_pool = rte_malloc_socket(
-		NULL, (size_t)VCD_BOUNCE_SLOTS * VCD_BOUNCE_SIZE, RTE_CACHE_LINE_SIZE, socket);
-	if (w->bounce_pool == NULL)
+		NULL, (size_t)VCD_BOUNCE_SLOTS * VCD_BOUNCE_SIZE, VCD_BOUNCE_SIZE, socket);
+	w->op_all = rte_malloc_socket(NULL, nb_ops * sizeof(void *), 0, socket);
+	w->probe_buf = rte_zmalloc_socket(NULL, VCD_PROBE_LEN, RTE_CACHE_LINE_SIZE, socket);
+	if (w->bounce_pool == NULL || w->op_all == NULL || w->probe_buf == NULL)
 		return -ENOMEM;
-	for (b = 0; b < VCD_BOUNCE_SLOTS; b++)
+	for (b = 0; b < VCD_BOUNCE_SLOTS; b++) {
 		w->bounce_free[w->nb_bounce_free++] = (uint16_t)(VCD_BOUNCE_SLOTS - 1 - b);
+		w->bounce_iova[b] = rte_mem_virt2iova(w->bounce_pool + (size_t)b * VCD_BOUNCE_SIZE);
+	}
 	if (nb_ops > VCD_STAGE_MAX || w->op_pool == NULL || w->mbuf_pool == NULL ||
 		w->op_free == NULL || w->mb_free == NULL || w->bounce == NULL)
 		return -ENOMEM;
@@ -994,6 +1586,7 @@ vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint1
 		return -ENOMEM;
 	if (rte_pktmbuf_alloc_bulk(w->mbuf_pool, w->mb_free, nb_mbufs) != 0)
 		return -ENOMEM;
+	memcpy(w->op_all, w->op_free, nb_ops * sizeof(void *));
 	w->nb_ops = w->nb_op_free = nb_ops;
 	w->nb_mbufs = w->nb_mb_free = nb_mbufs;
 	return 0;
@@ -1006,7 +1599,13 @@ vcd_worker_fini(struct vcd_worker *w)
 	 * The mbufs' buf_addr may still point into guest memory: never hand them
 	 * back to the pool one by one; the pools are freed whole.
 	 */
+#ifdef VCD_FAULT_INJECT
+	for (unsigned int b = 0; b < w->nb_backends; b++)
+		vcd_fault_qp_free(w->stage[b].fault);
+#endif
 	rte_free(w->op_free);
+	rte_free(w->op_all);
+	rte_free(w->probe_buf);
 	rte_free(w->mb_free);
 	rte_free(w->bounce);
 	rte_free(w->bounce_pool);

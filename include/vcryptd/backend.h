@@ -15,6 +15,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_crypto.h>
 #include <rte_crypto_sym.h>
 #include <rte_mempool.h>
 
@@ -28,8 +29,25 @@ struct vcd_backend {
 	uint16_t nb_qp;    /* one per worker */
 	uint32_t qp_depth; /* descriptors per queue pair */
 	uint64_t features; /* RTE_CRYPTODEV_FF_* */
+	bool cpu_crypto;   /* has the synchronous API (worker.c's run_sync) */
+	bool sgl;          /* takes multi-segment mbufs in place */
+	bool sgl_oop;      /* ... and out of place (else worker.c copies to the destination) */
+	bool pci;          /* a PCI function (QAT): needs IOVAs, see dma.h */
+	/*
+	 * A queue pair no worker uses, for calibration runs from control threads;
+	 * VCD_NO_QP where the device has no spare one (calibration then runs only
+	 * before the workers start, on queue pair 0).
+	 */
+	uint16_t ctl_qp;
+	/* AES-128-CBC encrypt session for health probes; NULL if it has no AES-CBC. */
+	void *probe_sess;
 	struct rte_mempool *sess_pool;
 };
+
+#define VCD_NO_QP UINT16_MAX
+
+/* Where every op carries its IV: the start of its private area (worker.h's vcd_req). */
+#define VCD_BACKEND_IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
 
 /* Configure and start every backend of @cfg with @nb_workers queue pairs each. */
 int vcd_backends_init(const struct vcd_config *cfg, unsigned int nb_workers, uint32_t qp_depth,
@@ -37,6 +55,8 @@ int vcd_backends_init(const struct vcd_config *cfg, unsigned int nb_workers, uin
 void vcd_backends_fini(void);
 
 unsigned int vcd_backend_count(void);
+/* Backends configured with @role. */
+unsigned int vcd_backend_count_role(int role);
 struct vcd_backend *vcd_backend_get(unsigned int idx);
 
 /*

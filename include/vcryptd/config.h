@@ -32,6 +32,10 @@
 #define VCD_NAME_MAX     32  /* section names, with the NUL */
 #define VCD_SUN_PATH_MAX 107 /* longest socket path sockaddr_un can hold */
 
+/* [routing] threshold_* special values ("auto", "never"); any other value is bytes. */
+#define VCD_THRESHOLD_AUTO  UINT32_MAX       /* measured at start (calibrate.c) */
+#define VCD_THRESHOLD_NEVER (UINT32_MAX - 1) /* accel only for what the cpu cannot run, spill */
+
 enum vcd_backend_role {
 	VCD_BACKEND_CPU = 0, /* software PMD on the worker's own core */
 	VCD_BACKEND_ACCEL,   /* offload device (QAT) */
@@ -71,6 +75,14 @@ struct vcd_config {
 	char socket_dir[PATH_MAX];
 	char socket_group[64];
 	char socket_mode[8];
+	/* [routing] (route.h): which backend serves a request */
+	uint32_t threshold_cipher; /* bytes, or VCD_THRESHOLD_AUTO / VCD_THRESHOLD_NEVER */
+	uint32_t threshold_chain;
+	uint32_t accel_budget; /* ops in flight per worker on an accel queue pair; 0: qp_depth */
+	uint32_t cpu_budget;   /* the same on a cpu queue pair */
+	uint32_t fail_errors;  /* consecutive device errors that take a backend down */
+	uint32_t stall_ms;     /* ops in flight and no completion for this long: down */
+	uint32_t probe_ms;     /* how often a backend that is down is probed */
 	struct vcd_backend_conf backends[VCD_MAX_BACKENDS];
 	unsigned int nb_backends;
 	struct vcd_vm_conf vms[VCD_MAX_VMS];

@@ -31,8 +31,10 @@ struct vcd_session {
 	 */
 	void *cs_cipher[VCD_MAX_BACKENDS];
 	void *cs_auth[VCD_MAX_BACKENDS];
-	uint8_t backend; /* preferred backend index */
-	uint8_t mode;    /* enum vcd_cipher_mode: how a request is cut into chunks */
+	uint8_t backend;     /* first eligible backend: the only one when there is one */
+	uint16_t small_mask; /* backends that can run requests of up to 64 KiB (bit per index) */
+	uint16_t large_mask; /* ... and larger ones */
+	uint8_t mode;        /* enum vcd_cipher_mode: how a request is cut into chunks */
 	uint8_t encrypt;
 	uint8_t block;   /* cipher block size */
 	uint8_t op_type; /* VIRTIO_CRYPTO_SYM_OP_* */

@@ -43,6 +43,11 @@ struct vcd_vm_stats {
 	uint64_t chain_err[VCD_CHAIN_ERR_MAX];
 	uint64_t notifications; /* call eventfd writes */
 	uint64_t bursts;        /* polls that took at least one chain */
+	/* Routing: requests sent to a backend of each role (route.h), with their bytes. */
+	uint64_t routed_ops[2];
+	uint64_t routed_bytes[2];
+	uint64_t spills;    /* sent to the other role because the preferred one was full */
+	uint64_t failovers; /* run again on another backend after a device error or stall */
 	/* Completed requests by latency (taken off the ring -> answered): bucket i counts
 	 * latencies in [2^i, 2^(i+1)) TSC cycles. */
 	uint64_t lat_hist[VCD_LAT_BUCKETS];

@@ -16,6 +16,7 @@
 #include <rte_mbuf.h>
 
 #include "vcryptd/config.h"
+#include "vcryptd/fault.h"
 #include "vcryptd/vm.h"
 
 #define VCD_MAX_WORKERS    16
@@ -58,15 +59,51 @@ struct vcd_req {
 	uint32_t used_len;
 	uint16_t head;
 	uint8_t backend;
+	uint8_t flags; /* VCD_REQ_* */
 };
 
+#define VCD_REQ_IN_DEVICE 1u /* enqueued, not yet dequeued */
+#define VCD_REQ_ABANDONED 2u /* answered after its device stalled; recycled if it ever returns */
+#define VCD_REQ_PROBE     4u /* a health probe (vm == NULL) */
+
+/*
+ * One worker's queue pair on one backend: ops staged for it, and its health.
+ * Health is per queue pair: each worker takes its own queue pair down and
+ * probes it back up, without sharing state with other workers.
+ */
 struct vcd_stage {
 	uint8_t dev_id;
-	uint16_t n;
+	uint8_t role; /* enum vcd_backend_role */
+	bool up;
+	bool probing;      /* a probe op is in the device */
+	bool cpu_crypto;   /* copied from the backend (backend.h) */
+	bool sgl;          /* multi-segment mbufs in place */
+	bool sgl_oop;      /* ... and out of place */
+	bool bounce_only;  /* guest memory has no IOVA for it: bounce everything (dma.h) */
+	uint16_t n;        /* staged */
 	uint32_t inflight; /* enqueued to the device, not yet dequeued */
+	uint32_t budget;   /* in-flight ops routing may give it (route.h) */
+	uint32_t qp_depth;
+	uint32_t held; /* abandoned ops the device has not handed back */
+	uint32_t consec_err;
+	uint64_t last_progress; /* TSC of the last completion, or of the enqueue that began a run */
+	uint64_t refused_since; /* TSC of the first enqueue an idle queue pair refused; 0: none */
+	uint64_t next_probe;
+
+	/* Counters (read by telemetry). */
 	uint64_t enq_full; /* enqueue calls that took less than offered */
 	uint64_t done_ops; /* completed on this backend, by this worker (sync path too) */
 	uint64_t done_bytes;
+	uint64_t spill_in;   /* requests routed here because their preferred backends were full */
+	uint64_t moved_out;  /* staged ops it refused that went to another backend */
+	uint64_t dev_errors; /* ops that came back with a device error */
+	uint64_t failover;   /* of those, run again on another backend */
+	uint64_t downs, ups;
+	uint64_t abandoned; /* ops answered without it after it stalled */
+	uint64_t late;      /* abandoned ops it returned afterwards */
+#ifdef VCD_FAULT_INJECT
+	struct vcd_fault_qp *fault;
+#endif
 	struct rte_crypto_op *ops[VCD_STAGE_MAX];
 };
 
@@ -92,6 +129,11 @@ struct vcd_worker {
 	struct rte_mempool *mbuf_pool;
 	struct rte_crypto_op **op_free;
 	uint32_t nb_op_free;
+	struct rte_crypto_op *
+		*op_all;    /* every op of this worker: found again when a device stalls */
+	uint8_t *probe_buf; /* data of health probes */
+	rte_iova_t bounce_iova[VCD_BOUNCE_SLOTS];
+	uint32_t threshold[2]; /* vcd_route's, read once per poll */
 	struct rte_mbuf **mb_free;
 	uint32_t nb_mb_free;
 	uint32_t nb_ops;

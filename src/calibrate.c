@@ -1,0 +1,416 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Calibration runs and the routing telemetry; see calibrate.h.
+ */
+#include <errno.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <rte_cryptodev.h>
+#include <rte_cycles.h>
+#include <rte_malloc.h>
+#include <rte_mbuf.h>
+#include <rte_telemetry.h>
+
+#include "vcryptd/backend.h"
+#include "vcryptd/calibrate.h"
+#include "vcryptd/log.h"
+#include "vcryptd/route.h"
+
+#define CAL_BURST   32
+#define CAL_MAX_NS  (10 * 1000 * 1000) /* time spent at one size on one backend */
+#define CAL_MIN_OPS (4 * CAL_BURST)
+#define CAL_DIGEST  20
+
+static const uint32_t cal_sizes[VCD_CALIB_SIZES] = {
+	64, 256, 1024, 2048, 4096, 8192, 16384, 32768, 65504};
+
+static pthread_mutex_t cal_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct vcd_calib last;
+static const struct vcd_config *tel_cfg;
+
+/* What one run needs: ops, mbufs and a buffer of CAL_BURST * the largest size. */
+struct cal_env {
+	struct rte_mempool *op_pool;
+	struct rte_mempool *mbuf_pool;
+	uint8_t *buf;
+	uint8_t *digests;
+	struct rte_mbuf *mbufs[CAL_BURST];
+	bool stuck; /* a device kept ops: leave the pools and buffers to it */
+};
+
+static int
+env_init(struct cal_env *e)
+{
+	static unsigned int seq;
+	char name[RTE_MEMPOOL_NAMESIZE];
+
+	memset(e, 0, sizeof(*e));
+	snprintf(name, sizeof(name), "vcd_cal_op%u", seq);
+	e->op_pool = rte_crypto_op_pool_create(
+		name, RTE_CRYPTO_OP_TYPE_SYMMETRIC, 2 * CAL_BURST, 0, 16, (int)rte_socket_id());
+	snprintf(name, sizeof(name), "vcd_cal_mb%u", seq++);
+	e->mbuf_pool = rte_pktmbuf_pool_create(name, 2 * CAL_BURST, 0, 0, 0, (int)rte_socket_id());
+	e->buf = rte_zmalloc(NULL, (size_t)CAL_BURST * cal_sizes[VCD_CALIB_SIZES - 1], 4096);
+	e->digests = rte_zmalloc(NULL, (size_t)CAL_BURST * 64, 64);
+	if (e->op_pool == NULL || e->mbuf_pool == NULL || e->buf == NULL || e->digests == NULL)
+		return -ENOMEM;
+	/* Taken once: they point into e->buf and go back only with their pool. */
+	return rte_pktmbuf_alloc_bulk(e->mbuf_pool, e->mbufs, CAL_BURST) == 0 ? 0 : -ENOMEM;
+}
+
+static void
+env_fini(struct cal_env *e)
+{
+	if (e->stuck)
+		return;
+	rte_mempool_free(e->op_pool);
+	rte_mempool_free(e->mbuf_pool);
+	rte_free(e->buf);
+	rte_free(e->digests);
+}
+
+static void *
+cal_session(const struct vcd_backend *b, enum vcd_route_op op)
+{
+	static const uint8_t key[20] = {
+		1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20};
+	struct rte_crypto_sym_xform c = {.type = RTE_CRYPTO_SYM_XFORM_CIPHER,
+		.cipher = {.op = RTE_CRYPTO_CIPHER_OP_ENCRYPT,
+			.algo = RTE_CRYPTO_CIPHER_AES_CBC,
+			.key = {.data = key, .length = 16},
+			.iv = {.offset = VCD_BACKEND_IV_OFFSET, .length = 16}}};
+	struct rte_crypto_sym_xform a = {.type = RTE_CRYPTO_SYM_XFORM_AUTH,
+		.auth = {.op = RTE_CRYPTO_AUTH_OP_GENERATE,
+			.algo = RTE_CRYPTO_AUTH_SHA1_HMAC,
+			.key = {.data = key, .length = 20},
+			.digest_length = CAL_DIGEST}};
+
+	if (op == VCD_ROUTE_CHAIN)
+		c.next = &a;
+	if (!vcd_backend_supports(b, &c))
+		return NULL;
+	return rte_cryptodev_sym_session_create(b->dev_id, &c, b->sess_pool);
+}
+
+/* Nanoseconds per op of @size on queue pair @qp with up to CAL_BURST in flight; < 0: failed. */
+static double
+measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess, uint32_t size)
+{
+	struct rte_crypto_op *ops[CAL_BURST], *done[CAL_BURST];
+	uint64_t hz = rte_get_tsc_hz(), t0 = 0, t_start, t_end, ops_done = 0, limit;
+	unsigned int i, free_n = CAL_BURST, inflight = 0, warmup = CAL_BURST;
+	bool failed = false;
+
+	if (rte_crypto_op_bulk_alloc(e->op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, ops, CAL_BURST) !=
+		CAL_BURST)
+		return -1;
+	for (i = 0; i < CAL_BURST; i++) {
+		struct rte_mbuf *m = e->mbufs[i];
+
+		m->buf_addr = e->buf + (size_t)i * size;
+		m->buf_iova = rte_mem_virt2iova(m->buf_addr);
+		m->buf_len = (uint16_t)size;
+		m->data_off = 0;
+		m->data_len = (uint16_t)size;
+		m->pkt_len = size;
+		ops[i]->sym->m_src = m;
+		ops[i]->sym->cipher.data.length = size;
+		ops[i]->sym->auth.data.length = size;
+		ops[i]->sym->auth.digest.data = e->digests + 64 * i;
+		ops[i]->sym->auth.digest.phys_addr = rte_mem_virt2iova(e->digests + 64 * i);
+		rte_crypto_op_attach_sym_session(ops[i], sess);
+	}
+	limit = hz / (1000000000ull / CAL_MAX_NS);
+	/*
+	 * The first CAL_BURST completions warm up (caches, lanes); then count
+	 * until enough ops and enough time have passed.  A device that stops
+	 * completing ends the run after 50 times the limit.
+	 */
+	t_start = rte_rdtsc();
+	while (!failed) {
+		uint64_t now;
+		uint16_t k;
+
+		if (free_n > 0) {
+			uint16_t n =
+				rte_cryptodev_enqueue_burst(b->dev_id, qp, ops, (uint16_t)free_n);
+
+			/* The ops not taken move to the front for the next try. */
+			memmove(ops, ops + n, (free_n - n) * sizeof(ops[0]));
+			free_n -= n;
+			inflight += n;
+		}
+		k = rte_cryptodev_dequeue_burst(b->dev_id, qp, done, CAL_BURST);
+		for (i = 0; i < k; i++) {
+			failed = failed || done[i]->status != RTE_CRYPTO_OP_STATUS_SUCCESS;
+			done[i]->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
+			ops[free_n++] = done[i];
+		}
+		inflight -= k;
+		now = rte_rdtsc();
+		if (warmup > 0) {
+			warmup = warmup > k ? warmup - k : 0;
+			if (warmup == 0)
+				t0 = now;
+		} else {
+			ops_done += k;
+			if (ops_done >= CAL_MIN_OPS && now - t0 > limit)
+				break;
+		}
+		if (now - t_start > 50 * limit) {
+			failed = true;
+			break;
+		}
+	}
+	t_end = rte_rdtsc();
+	/* Collect what is still in flight before the ops go back. */
+	while (inflight > 0 && rte_rdtsc() - t_end < hz) {
+		uint16_t k = rte_cryptodev_dequeue_burst(b->dev_id, qp, done, CAL_BURST);
+
+		for (i = 0; i < k; i++)
+			ops[free_n++] = done[i];
+		inflight -= k;
+	}
+	if (inflight > 0) {
+		e->stuck = true; /* the device keeps them: never free the pools under it */
+		return -1;
+	}
+	rte_mempool_put_bulk(e->op_pool, (void **)ops, CAL_BURST);
+	if (failed || ops_done == 0)
+		return -1;
+	return (double)(t_end - t0) * 1e9 / (double)hz / (double)ops_done;
+}
+
+/* The first backend of @role that has a session for @op, with it. */
+static int
+pick_backend(int role, enum vcd_route_op op, void **sess)
+{
+	unsigned int i;
+
+	for (i = 0; i < vcd_backend_count(); i++) {
+		struct vcd_backend *b = vcd_backend_get(i);
+
+		if (b->role != role)
+			continue;
+		*sess = cal_session(b, op);
+		if (*sess != NULL)
+			return (int)i;
+	}
+	return -1;
+}
+
+static void
+log_result(const struct vcd_calib *c, enum vcd_route_op op)
+{
+	char line[512], t[16];
+	size_t off = 0;
+	unsigned int i;
+
+	for (i = 0; i < c->nb_sizes && off < sizeof(line); i++)
+		off += (size_t)snprintf(line + off, sizeof(line) - off, " %u:%.0f/%.0f",
+			c->sizes[i], c->ns[op][VCD_BACKEND_CPU][i],
+			c->ns[op][VCD_BACKEND_ACCEL][i]);
+	VCD_LOG(NOTICE, "routing: %s threshold %s bytes, measured (size:cpu/accel ns per op)%s",
+		vcd_route_op_name(op), vcd_route_threshold_str(c->threshold[op], t, sizeof(t)),
+		line);
+}
+
+static int
+calibrate_op(struct vcd_calib *c, struct cal_env *e, enum vcd_route_op op, bool workers_running)
+{
+	void *sess[2] = {NULL, NULL};
+	int role, rc = 0;
+	unsigned int i;
+
+	for (role = 0; role < 2; role++)
+		c->backend[op][role] = pick_backend(role, op, &sess[role]);
+	if (c->backend[op][VCD_BACKEND_CPU] < 0 || c->backend[op][VCD_BACKEND_ACCEL] < 0) {
+		/* One role alone: nothing to choose between. */
+		c->threshold[op] = c->backend[op][VCD_BACKEND_ACCEL] < 0 ? VCD_THRESHOLD_NEVER : 0;
+		snprintf(c->note, sizeof(c->note), "%s: no %s backend runs it, nothing measured",
+			vcd_route_op_name(op),
+			c->backend[op][VCD_BACKEND_CPU] < 0 ? "cpu" : "accel");
+		goto out;
+	}
+	for (role = 0; role < 2 && rc == 0; role++) {
+		const struct vcd_backend *b = vcd_backend_get((unsigned int)c->backend[op][role]);
+		uint16_t qp = b->ctl_qp != VCD_NO_QP ? b->ctl_qp : workers_running ? VCD_NO_QP : 0;
+
+		if (qp == VCD_NO_QP) {
+			snprintf(c->note, sizeof(c->note),
+				"backend %s has no spare queue pair: re-calibration needs a "
+				"restart "
+				"(raise max_nb_queue_pairs in its devargs)",
+				b->name);
+			rc = -EBUSY;
+			break;
+		}
+		for (i = 0; i < c->nb_sizes; i++)
+			c->ns[op][role][i] = measure(e, b, qp, sess[role], c->sizes[i]);
+	}
+	if (rc == 0) {
+		c->threshold[op] = vcd_route_crossover(c->sizes, c->ns[op][VCD_BACKEND_CPU],
+			c->ns[op][VCD_BACKEND_ACCEL], c->nb_sizes);
+		c->measured[op] = true;
+	}
+out:
+	for (role = 0; role < 2; role++) {
+		if (sess[role] != NULL)
+			rte_cryptodev_sym_session_free(
+				vcd_backend_get((unsigned int)c->backend[op][role])->dev_id,
+				sess[role]);
+	}
+	return rc;
+}
+
+int
+vcd_calibrate(const struct vcd_config *cfg, bool workers_running, bool all)
+{
+	const uint32_t conf[VCD_ROUTE_OPS] = {cfg->threshold_cipher, cfg->threshold_chain};
+	struct vcd_calib c;
+	struct cal_env e;
+	int rc = 0, op;
+
+	if (pthread_mutex_trylock(&cal_lock) != 0)
+		return -EBUSY;
+	memset(&c, 0, sizeof(c));
+	c.nb_sizes = VCD_CALIB_SIZES;
+	memcpy(c.sizes, cal_sizes, sizeof(cal_sizes));
+	if (env_init(&e) != 0) {
+		env_fini(&e);
+		pthread_mutex_unlock(&cal_lock);
+		VCD_LOG(ERR, "routing: calibration has no memory (raise [daemon] memory_mb)");
+		return -ENOMEM;
+	}
+	for (op = 0; op < VCD_ROUTE_OPS && rc == 0; op++) {
+		c.threshold[op] = __atomic_load_n(&vcd_route.threshold[op], __ATOMIC_RELAXED);
+		if (!all && conf[op] != VCD_THRESHOLD_AUTO)
+			continue;
+		rc = calibrate_op(&c, &e, (enum vcd_route_op)op, workers_running);
+		if (rc != 0)
+			break;
+		if (conf[op] == VCD_THRESHOLD_AUTO)
+			vcd_route_set_threshold((enum vcd_route_op)op, c.threshold[op]);
+		if (c.measured[op])
+			log_result(&c, (enum vcd_route_op)op);
+	}
+	env_fini(&e);
+	if (rc != 0)
+		VCD_LOG(WARNING, "routing: calibration not done: %s", c.note);
+	else if (c.note[0] != '\0')
+		VCD_LOG(INFO, "routing: %s", c.note);
+	c.runs = last.runs + (rc == 0);
+	c.when = (int64_t)time(NULL);
+	if (rc == 0)
+		last = c;
+	pthread_mutex_unlock(&cal_lock);
+	return rc;
+}
+
+void
+vcd_calib_last(struct vcd_calib *out)
+{
+	pthread_mutex_lock(&cal_lock);
+	*out = last;
+	pthread_mutex_unlock(&cal_lock);
+}
+
+static void
+add_threshold(struct rte_tel_data *d, const char *key, uint32_t t)
+{
+	char buf[16];
+
+	rte_tel_data_add_dict_string(d, key, vcd_route_threshold_str(t, buf, sizeof(buf)));
+}
+
+/* /vcryptd/routing: thresholds in effect and configured, budgets, the last calibration. */
+static int
+tel_routing(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	static struct vcd_calib c;
+	const uint32_t conf[VCD_ROUTE_OPS] = {tel_cfg->threshold_cipher, tel_cfg->threshold_chain};
+	unsigned int op, role, i;
+
+	(void)cmd;
+	(void)params;
+	vcd_calib_last(&c);
+	rte_tel_data_start_dict(d);
+	for (op = 0; op < VCD_ROUTE_OPS; op++) {
+		struct rte_tel_data *o = rte_tel_data_alloc();
+		char key[32];
+
+		if (o == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(o);
+		add_threshold(o, "threshold",
+			__atomic_load_n(&vcd_route.threshold[op], __ATOMIC_RELAXED));
+		add_threshold(o, "configured", conf[op]);
+		rte_tel_data_add_dict_u64(o, "calibrated", c.measured[op]);
+		if (c.measured[op]) {
+			add_threshold(o, "crossover", c.threshold[op]);
+			for (role = 0; role < 2; role++) {
+				struct rte_tel_data *a = rte_tel_data_alloc();
+
+				if (a == NULL)
+					return -ENOMEM;
+				rte_tel_data_start_array(a, RTE_TEL_INT_VAL);
+				for (i = 0; i < c.nb_sizes; i++)
+					rte_tel_data_add_array_int(
+						a, (int)(c.ns[op][role][i] + 0.5));
+				snprintf(key, sizeof(key), "%s_ns", role ? "accel" : "cpu");
+				rte_tel_data_add_dict_container(o, key, a, 0);
+				rte_tel_data_add_dict_string(o,
+					role ? "accel_backend" : "cpu_backend",
+					vcd_backend_get((unsigned int)c.backend[op][role])->name);
+			}
+		}
+		rte_tel_data_add_dict_container(d, vcd_route_op_name(op), o, 0);
+	}
+	if (c.runs > 0) {
+		struct rte_tel_data *a = rte_tel_data_alloc();
+
+		if (a == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_array(a, RTE_TEL_INT_VAL);
+		for (i = 0; i < c.nb_sizes; i++)
+			rte_tel_data_add_array_int(a, (int)c.sizes[i]);
+		rte_tel_data_add_dict_container(d, "sizes", a, 0);
+	}
+	rte_tel_data_add_dict_u64(d, "calibrations", c.runs);
+	rte_tel_data_add_dict_u64(d, "calibrated_at", (uint64_t)c.when);
+	rte_tel_data_add_dict_u64(d, "accel_budget", vcd_route.budget[VCD_BACKEND_ACCEL]);
+	rte_tel_data_add_dict_u64(d, "cpu_budget", vcd_route.budget[VCD_BACKEND_CPU]);
+	rte_tel_data_add_dict_u64(d, "fail_errors", vcd_route.fail_errors);
+	return 0;
+}
+
+/* /vcryptd/calibrate: measure again now (every op type) and apply where "auto". */
+static int
+tel_calibrate(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	int rc;
+
+	(void)cmd;
+	(void)params;
+	rc = vcd_calibrate(tel_cfg, true, true);
+	if (rc != 0 && rc != -EBUSY)
+		return rc;
+	if (rc == -EBUSY && last.runs == 0)
+		return rc;
+	return tel_routing(cmd, params, d);
+}
+
+void
+vcd_calib_telemetry_init(const struct vcd_config *cfg)
+{
+	tel_cfg = cfg;
+	rte_telemetry_register_cmd("/vcryptd/routing", tel_routing,
+		"Routing thresholds (in effect, configured, calibrated), budgets, costs");
+	rte_telemetry_register_cmd("/vcryptd/calibrate", tel_calibrate,
+		"Measure the backends again and apply the crossovers to auto thresholds");
+}
