@@ -235,7 +235,7 @@ static void
 backend_health(struct rte_tel_data *c, unsigned int idx)
 {
 	uint64_t spill = 0, moved = 0, err = 0, fo = 0, downs = 0, ups = 0, ab = 0, late = 0;
-	uint64_t inflight = 0, staged = 0;
+	uint64_t inflight = 0, staged = 0, spurious = 0;
 	unsigned int w, down = 0;
 	char state[32];
 
@@ -251,6 +251,7 @@ backend_health(struct rte_tel_data *c, unsigned int idx)
 		ups += rd(&st->ups);
 		ab += rd(&st->abandoned);
 		late += rd(&st->late);
+		spurious += rd(&st->spurious);
 		inflight += __atomic_load_n(&st->inflight, __ATOMIC_RELAXED);
 		staged += __atomic_load_n(&st->n, __ATOMIC_RELAXED);
 	}
@@ -269,6 +270,7 @@ backend_health(struct rte_tel_data *c, unsigned int idx)
 	rte_tel_data_add_dict_u64(c, "ups", ups);
 	rte_tel_data_add_dict_u64(c, "abandoned", ab);
 	rte_tel_data_add_dict_u64(c, "late", late);
+	rte_tel_data_add_dict_u64(c, "spurious", spurious);
 }
 
 /* Ops and bytes completed on backend @idx by every worker, and the rate since the last call. */

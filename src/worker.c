@@ -364,6 +364,10 @@ fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout
 		return st;
 	sym->cipher.data.offset = l->cipher_off;
 	sym->cipher.data.length = l->cipher_len;
+	/* A recycled op keeps its last request's hash fields: never hand those over. */
+	sym->auth.data.offset = 0;
+	sym->auth.data.length = 0;
+	sym->auth.digest.data = NULL;
 	if (l->digest_len != 0) {
 		if (locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len, r) !=
 			0)
@@ -1367,6 +1371,10 @@ dequeue_all(struct vcd_worker *w)
 
 			if (i + 1 < n)
 				rte_prefetch0(op_req(ops[i + 1]));
+			if (unlikely(!(r->flags & VCD_REQ_IN_DEVICE))) {
+				st->spurious++; /* handed back twice: never complete it again */
+				continue;
+			}
 			/* Abandoned ops were taken off the count when they were answered. */
 			if (!(r->flags & VCD_REQ_ABANDONED))
 				st->inflight--;

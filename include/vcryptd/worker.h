@@ -101,6 +101,7 @@ struct vcd_stage {
 	uint64_t downs, ups;
 	uint64_t abandoned; /* ops answered without it after it stalled */
 	uint64_t late;      /* abandoned ops it returned afterwards */
+	uint64_t spurious;  /* ops it handed back that it did not hold */
 #ifdef VCD_FAULT_INJECT
 	struct vcd_fault_qp *fault;
 #endif
