@@ -10,8 +10,11 @@ set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
 BUILD=${VCD_BUILD_DIR:-build}
+# A test build: the fault-injection wrapper (meson_options.txt) is compiled in.
 if [ ! -f "$BUILD/build.ninja" ]; then
-	meson setup "$BUILD" -Dwerror=true -Dtests=true >/dev/null
+	meson setup "$BUILD" -Dwerror=true -Dtests=true -Dfault_inject=true >/dev/null
+else
+	meson configure "$BUILD" -Dwerror=true -Dtests=true -Dfault_inject=true >/dev/null
 fi
 ninja -C "$BUILD" >/dev/null
 rc=0

@@ -358,11 +358,14 @@ tel_routing(const char *cmd, const char *params, struct rte_tel_data *d)
 
 				if (a == NULL)
 					return -ENOMEM;
-				rte_tel_data_start_array(a, RTE_TEL_INT_VAL);
+				/* Picoseconds: integers in the order of the measured values. */
+				rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
 				for (i = 0; i < c.nb_sizes; i++)
-					rte_tel_data_add_array_int(
-						a, (int)(c.ns[op][role][i] + 0.5));
-				snprintf(key, sizeof(key), "%s_ns", role ? "accel" : "cpu");
+					rte_tel_data_add_array_u64(a,
+						c.ns[op][role][i] > 0
+							? (uint64_t)(c.ns[op][role][i] * 1000)
+							: 0);
+				snprintf(key, sizeof(key), "%s_ps", role ? "accel" : "cpu");
 				rte_tel_data_add_dict_container(o, key, a, 0);
 				rte_tel_data_add_dict_string(o,
 					role ? "accel_backend" : "cpu_backend",

@@ -3,7 +3,8 @@
 # Copyright (c) 2026 The vcryptd authors
 #
 # with_daemon.sh VCRYPTD NVMS CMD [ARGS...]
-# (extra vcryptd options, e.g. "--set qp_depth=16", may come in $VCD_DAEMON_ARGS)
+# (extra vcryptd options, e.g. "--set qp_depth=16", may come in $VCD_DAEMON_ARGS;
+# a file of extra configuration sections, e.g. a second backend, in $VCD_CONF_APPEND)
 # Start a real vcryptd (crypto_aesni_mb, no hugepages) serving NVMS sockets in a
 # private directory, run CMD with VCD_SOCK0..VCD_SOCK{NVMS-1} and VCD_DIR set,
 # then stop the daemon with SIGTERM.  Fails if CMD fails, if the daemon dies
@@ -27,6 +28,7 @@ socket_dir = $dir
 [backend aesni0]
 driver = crypto_aesni_mb
 CONF
+[ -z "${VCD_CONF_APPEND:-}" ] || cat "$VCD_CONF_APPEND" >>"$dir/vcryptd.conf"
 args=""
 i=0
 while [ "$i" -lt "$NVMS" ]; do
