@@ -1039,7 +1039,8 @@ backend_down(struct vcd_worker *w, unsigned int b, const char *why)
 	/* One line per event, never per request. */
 	VCD_LOG(WARNING, "worker %u: backend %s down (%s): its requests go elsewhere", w->id,
 		vcd_backend_get(b)->name, why);
-	move_staged(w, b);
+	/* What is staged on it moves at its next enqueue_all() turn (not here: callers iterate it).
+	 */
 }
 
 /* A device error on @op: count it, maybe take the backend down; true if @op runs again. */
@@ -1266,6 +1267,8 @@ refused(struct vcd_worker *w, unsigned int b)
 
 	backend_down(w, b, "refuses enqueues");
 	st->refused_since = 0;
+	if (w->nb_backends > 1)
+		move_staged(w, b);
 	for (i = 0; i < st->n; i++) {
 		if (op_req(st->ops[i])->flags & VCD_REQ_PROBE)
 			st->probing = false;
@@ -1304,6 +1307,10 @@ enqueue_all(struct vcd_worker *w)
 		struct vcd_stage *st = &w->stage[b];
 		uint16_t n, done, i;
 
+		if (st->n == 0)
+			continue;
+		if (unlikely(!st->up) && w->nb_backends > 1)
+			move_staged(w, b); /* all but probes, where another backend can take them */
 		if (st->n == 0)
 			continue;
 		n = VCD_ENQUEUE(st, (uint16_t)w->id, st->ops, st->n);
