@@ -260,31 +260,11 @@ config_section_label(enum sect s, const char *name, char *buf, size_t len)
 
 /* ---- values: parse into a field, format out of one ---- */
 
+/* A number with one of @n suffixes (multipliers), within 32 bits. */
 static int
-parse_u32(const char *v, uint32_t *out)
+parse_scaled(
+	const char *v, const char *const *suffix, const uint32_t *mult, size_t n, uint32_t *out)
 {
-	unsigned long long x;
-	char *end;
-
-	if (!isdigit((unsigned char)*v))
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(v, &end, 10);
-	if (errno != 0 || *end != '\0' || x > UINT32_MAX)
-		return -EINVAL;
-	*out = (uint32_t)x;
-	return 0;
-}
-
-/* "16384", "16K", "16k", "16KiB", "4M", "4MiB"; no blanks, no other suffix. */
-static int
-parse_size(const char *v, uint32_t *out)
-{
-	static const struct {
-		const char *suffix;
-		uint32_t mult;
-	} units[] = {{"", 1}, {"K", 1u << 10}, {"k", 1u << 10}, {"KiB", 1u << 10}, {"M", 1u << 20},
-		{"MiB", 1u << 20}};
 	unsigned long long x;
 	char *end;
 
@@ -294,15 +274,34 @@ parse_size(const char *v, uint32_t *out)
 	x = strtoull(v, &end, 10);
 	if (errno != 0)
 		return -EINVAL;
-	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcmp(end, units[i].suffix) != 0)
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(end, suffix[i]) != 0)
 			continue;
-		if (x > UINT32_MAX / units[i].mult)
+		if (x > UINT32_MAX / mult[i])
 			return -EINVAL;
-		*out = (uint32_t)x * units[i].mult;
+		*out = (uint32_t)x * mult[i];
 		return 0;
 	}
 	return -EINVAL;
+}
+
+static int
+parse_u32(const char *v, uint32_t *out)
+{
+	static const char *const none[] = {""};
+	static const uint32_t one[] = {1};
+
+	return parse_scaled(v, none, one, 1, out);
+}
+
+/* "16384", "16K", "16k", "16KiB", "4M", "4MiB"; no blanks, no other suffix. */
+static int
+parse_size(const char *v, uint32_t *out)
+{
+	static const char *const units[] = {"", "K", "k", "KiB", "M", "MiB"};
+	static const uint32_t mult[] = {1, 1u << 10, 1u << 10, 1u << 10, 1u << 20, 1u << 20};
+
+	return parse_scaled(v, units, mult, sizeof(units) / sizeof(units[0]), out);
 }
 
 static int

@@ -227,6 +227,22 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/* The per-queue-pair counters of struct vcd_stage that /vcryptd/backends sums. */
+static const struct {
+	const char *key;
+	size_t off;
+} stage_counters[] = {
+	{"spilled_in", offsetof(struct vcd_stage, spill_in)},
+	{"moved_out", offsetof(struct vcd_stage, moved_out)},
+	{"device_errors", offsetof(struct vcd_stage, dev_errors)},
+	{"failovers", offsetof(struct vcd_stage, failover)},
+	{"downs", offsetof(struct vcd_stage, downs)},
+	{"ups", offsetof(struct vcd_stage, ups)},
+	{"abandoned", offsetof(struct vcd_stage, abandoned)},
+	{"late", offsetof(struct vcd_stage, late)},
+	{"spurious", offsetof(struct vcd_stage, spurious)},
+};
+
 /*
  * Routing and health of backend @idx summed over the workers' queue pairs;
  * state is "up", or "down" with how many queue pairs are down.
@@ -234,24 +250,16 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 static void
 backend_health(struct rte_tel_data *c, unsigned int idx)
 {
-	uint64_t spill = 0, moved = 0, err = 0, fo = 0, downs = 0, ups = 0, ab = 0, late = 0;
-	uint64_t inflight = 0, staged = 0, spurious = 0;
-	unsigned int w, down = 0;
+	uint64_t sum[RTE_DIM(stage_counters)] = {0}, inflight = 0, staged = 0;
+	unsigned int w, k, down = 0;
 	char state[32];
 
 	for (w = 0; w < stat_nb_workers; w++) {
 		const struct vcd_stage *st = &stat_workers[w].stage[idx];
 
 		down += !__atomic_load_n(&st->up, __ATOMIC_RELAXED);
-		spill += rd(&st->spill_in);
-		moved += rd(&st->moved_out);
-		err += rd(&st->dev_errors);
-		fo += rd(&st->failover);
-		downs += rd(&st->downs);
-		ups += rd(&st->ups);
-		ab += rd(&st->abandoned);
-		late += rd(&st->late);
-		spurious += rd(&st->spurious);
+		for (k = 0; k < RTE_DIM(stage_counters); k++)
+			sum[k] += rd((const uint64_t *)((const char *)st + stage_counters[k].off));
 		inflight += __atomic_load_n(&st->inflight, __ATOMIC_RELAXED);
 		staged += __atomic_load_n(&st->n, __ATOMIC_RELAXED);
 	}
@@ -262,15 +270,8 @@ backend_health(struct rte_tel_data *c, unsigned int idx)
 	rte_tel_data_add_dict_string(c, "state", state);
 	rte_tel_data_add_dict_u64(c, "inflight", inflight);
 	rte_tel_data_add_dict_u64(c, "staged", staged);
-	rte_tel_data_add_dict_u64(c, "spilled_in", spill);
-	rte_tel_data_add_dict_u64(c, "moved_out", moved);
-	rte_tel_data_add_dict_u64(c, "device_errors", err);
-	rte_tel_data_add_dict_u64(c, "failovers", fo);
-	rte_tel_data_add_dict_u64(c, "downs", downs);
-	rte_tel_data_add_dict_u64(c, "ups", ups);
-	rte_tel_data_add_dict_u64(c, "abandoned", ab);
-	rte_tel_data_add_dict_u64(c, "late", late);
-	rte_tel_data_add_dict_u64(c, "spurious", spurious);
+	for (k = 0; k < RTE_DIM(stage_counters); k++)
+		rte_tel_data_add_dict_u64(c, stage_counters[k].key, sum[k]);
 }
 
 /* Ops and bytes completed on backend @idx by every worker, and the rate since the last call. */

@@ -167,38 +167,44 @@ def case_spill():
         fail("no spill in both directions under saturation")
 
 
+def faulted(mode, algos, sizes, must_grow):
+    """Arm @mode on ossl0, verify every result, and check that the counters named in
+    @must_grow (key: what it shows) grew; returns ossl0's counters afterwards."""
+    fault("ossl0", mode)
+    b0 = backends()["ossl0"]
+    verify(algos, sizes, ops=16)
+    b1 = backends()["ossl0"]
+    print(f"ossl0 after {mode}: {b1}")
+    for key, what in must_grow.items():
+        if b1[key] == b0[key]:
+            fail(f"{mode}: {what} ({key} did not grow)")
+    return b1
+
+
+def recover(what):
+    """Clear the fault; the probe must bring ossl0 back and requests go there again."""
+    fault("ossl0", "none")
+    wait_for(lambda: backends()["ossl0"]["state"] == "up" and what(backends()["ossl0"]),
+             "the probe to bring ossl0 back")
+    expect_route("aes-cbc-128", "64,4096", "accel")
+
+
 def case_errors():
     # threshold 0: everything prefers accel.  Every 2nd op fails with a device error.
-    fault("ossl0", "fail,2")
-    b0 = backends()["ossl0"]
-    verify("aes-cbc-128,aes-cbc-128-hmac-sha1,aes-ctr-128", "64,1024,16384,65504", ops=16)
-    b1 = backends()["ossl0"]
-    print(f"ossl0 after: {b1}")
-    if b1["device_errors"] == b0["device_errors"] or b1["failovers"] == b0["failovers"]:
-        fail("no device error was run again elsewhere")
-    if b1["downs"] == b0["downs"]:
-        fail("consecutive device errors did not take the backend down")
-    fault("ossl0", "none")
-    wait_for(lambda: backends()["ossl0"]["state"] == "up", "the probe to bring ossl0 back")
-    expect_route("aes-cbc-128", "64,4096", "accel")
+    faulted("fail,2", "aes-cbc-128,aes-cbc-128-hmac-sha1,aes-ctr-128", "64,1024,16384,65504",
+            {"device_errors": "no device error seen", "failovers": "nothing run again elsewhere",
+             "downs": "consecutive device errors did not take the backend down"})
+    recover(lambda b: True)
 
 
 def case_stall():
     # stall_ms = 200, probe_ms = 200: the device takes ops and never completes them.
-    fault("ossl0", "stall")
-    b0 = backends()["ossl0"]
-    verify("aes-cbc-128,aes-cbc-128-hmac-sha1", "64,1024,16384", ops=16)
-    b1 = backends()["ossl0"]
-    print(f"ossl0 stalled: {b1}")
-    if b1["abandoned"] == b0["abandoned"] or b1["downs"] == b0["downs"]:
-        fail("the stall was not detected")
+    faulted("stall", "aes-cbc-128,aes-cbc-128-hmac-sha1", "64,1024,16384",
+            {"abandoned": "the stall was not detected", "downs": "the backend stayed up"})
     if vm()["inflight"] != 0:
         fail("requests still in flight after the stall")
-    fault("ossl0", "none")
     # What the stalled device held comes back late and is recycled, not answered twice.
-    wait_for(lambda: backends()["ossl0"]["late"] == backends()["ossl0"]["abandoned"] and
-             backends()["ossl0"]["state"] == "up", "late ops and the backend back up")
-    expect_route("aes-cbc-128", "64,4096", "accel")
+    recover(lambda b: b["late"] == b["abandoned"])
     v = vm()
     if v["requests"] != v["ok"] + v["err"] + v["badmsg"] + v["notsupp"] + v["invsess"]:
         fail(f"requests and answers differ: {v}")
@@ -217,9 +223,7 @@ def case_reject():
         fail("refused ops did not move to the other backend")
     if b1["downs"] == b0["downs"]:
         fail("a backend refusing every enqueue was not taken down")
-    fault("ossl0", "none")
-    wait_for(lambda: backends()["ossl0"]["state"] == "up", "the probe to bring ossl0 back")
-    expect_route("aes-cbc-128", "64,4096", "accel")
+    recover(lambda b: True)
 
 
 {"split": case_split, "auto": case_auto, "spill": case_spill, "errors": case_errors,

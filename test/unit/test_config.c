@@ -17,6 +17,7 @@
 #include "vcd_build_config.h"
 #include "vcryptd/config.h"
 #include "vcryptd/session_msg.h"
+#include "unit_main.h"
 
 #define ERR_MAX 1024
 
@@ -880,14 +881,4 @@ config_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(config_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+VCD_UNIT_MAIN(config_suite)

@@ -27,6 +27,7 @@
 #include <rte_vhost.h>
 
 #include "vcryptd/dma.h"
+#include "unit_main.h"
 
 #define REGION_LEN       (4u << 20)
 #define MAX_TEST_REGIONS 3
@@ -397,14 +398,4 @@ dma_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(dma_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+VCD_UNIT_MAIN(dma_suite)

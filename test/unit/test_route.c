@@ -9,6 +9,7 @@
 #include <stdlib.h>
 
 #include "vcryptd/route.h"
+#include "unit_main.h"
 
 #define CPU   VCD_BACKEND_CPU
 #define ACCEL VCD_BACKEND_ACCEL
@@ -157,7 +158,8 @@ START_TEST(crossover_consistent_with_pick)
 		for (i = 0; i < 5; i++) {
 			int b = vcd_route_pick(c, 2, sizes[i], t, &spilled);
 
-			if (b == 1) /* sent to accel: it was cheaper here and at every larger size */
+			if (b ==
+				1) /* sent to accel: it was cheaper here and at every larger size */
 				for (unsigned int k = i; k < 5; k++)
 					ck_assert(acc[k] < cpu[k]);
 			else if (i == 4)
@@ -188,14 +190,4 @@ route_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *r = srunner_create(route_suite());
-	int failed;
-
-	srunner_run_all(r, CK_NORMAL);
-	failed = srunner_ntests_failed(r);
-	srunner_free(r);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+VCD_UNIT_MAIN(route_suite)

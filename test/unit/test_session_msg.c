@@ -19,6 +19,7 @@
 #include <linux/virtio_crypto.h>
 
 #include "vcryptd/session_msg.h"
+#include "unit_main.h"
 
 #define BUF_MAX 2048
 
@@ -576,14 +577,4 @@ session_msg_suite(void)
 	return s;
 }
 
-int
-main(void)
-{
-	SRunner *sr = srunner_create(session_msg_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
-}
+VCD_UNIT_MAIN(session_msg_suite)
