@@ -215,9 +215,9 @@ log_result(const struct vcd_calib *c, enum vcd_route_op op)
 		off += (size_t)snprintf(line + off, sizeof(line) - off, " %u:%.0f/%.0f",
 			c->sizes[i], c->ns[op][VCD_BACKEND_CPU][i],
 			c->ns[op][VCD_BACKEND_ACCEL][i]);
-	VCD_LOG(NOTICE, "routing: %s threshold %s bytes, measured (size:cpu/accel ns per op)%s",
+	VCD_LOG(NOTICE, "routing: %s threshold %s%s, measured (size:cpu/accel ns per op)%s",
 		vcd_route_op_name(op), vcd_route_threshold_str(c->threshold[op], t, sizeof(t)),
-		line);
+		c->threshold[op] == VCD_THRESHOLD_NEVER ? "" : " bytes", line);
 }
 
 static int

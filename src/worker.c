@@ -1080,6 +1080,30 @@ probe_done(struct vcd_worker *w, struct rte_crypto_op *op)
 	release_op(w, op);
 }
 
+/*
+ * An op the PMD would not even take (it failed to build it, e.g. QAT with more
+ * segments than its SGL holds): the device did nothing, so this is no mark
+ * against its health.  Another backend runs it if one can, else the guest
+ * gets the status.
+ */
+static void
+refused_op(struct vcd_worker *w, struct rte_crypto_op *op)
+{
+	struct vcd_req *r = op_req(op);
+	int to;
+
+	if (!(r->flags & VCD_REQ_PROBE) && (to = reroute(w, op, r->backend)) >= 0) {
+		w->stage[r->backend].moved_out++;
+		w->stage[to].spill_in++;
+		retarget(w, op, (unsigned int)to);
+		return;
+	}
+	if (op->status == RTE_CRYPTO_OP_STATUS_NOT_PROCESSED)
+		op->status = RTE_CRYPTO_OP_STATUS_ERROR;
+	r->flags |= VCD_REQ_REFUSED;
+	complete_op(w, op);
+}
+
 static void
 complete_op(struct vcd_worker *w, struct rte_crypto_op *op)
 {
@@ -1098,7 +1122,7 @@ complete_op(struct vcd_worker *w, struct rte_crypto_op *op)
 		return;
 	}
 	if (unlikely(device_error(op))) {
-		if (on_device_error(w, op))
+		if (!(r->flags & VCD_REQ_REFUSED) && on_device_error(w, op))
 			return;
 	} else {
 		w->stage[r->backend].consec_err = 0;
@@ -1202,7 +1226,12 @@ abandon_inflight(struct vcd_worker *w, unsigned int b)
 			st->probing = false;
 			continue;
 		}
-		c = retryable(op) && (to = reroute(w, op, b)) >= 0 ? clone_op(w, op) : NULL;
+		/*
+		 * Whether a stalled device wrote anything is unknown: only an
+		 * out-of-place op (source untouched) runs again.
+		 */
+		c = op->sym->m_dst != NULL && (to = reroute(w, op, b)) >= 0 ? clone_op(w, op)
+									    : NULL;
 		if (c != NULL) {
 			retarget(w, c, (unsigned int)to);
 			st->failover++;
@@ -1339,7 +1368,7 @@ enqueue_all(struct vcd_worker *w)
 		for (done = n;
 			done < st->n && st->ops[done]->status != RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
 			done++)
-			complete_op(w, st->ops[done]);
+			refused_op(w, st->ops[done]);
 		total += done;
 		if (done < st->n) {
 			/* Keep the rest, in order, for the next poll: nothing is dropped. */

@@ -65,6 +65,7 @@ struct vcd_req {
 #define VCD_REQ_IN_DEVICE 1u /* enqueued, not yet dequeued */
 #define VCD_REQ_ABANDONED 2u /* answered after its device stalled; recycled if it ever returns */
 #define VCD_REQ_PROBE     4u /* a health probe (vm == NULL) */
+#define VCD_REQ_REFUSED   8u /* the PMD would not take it: not a device error */
 
 /*
  * One worker's queue pair on one backend: ops staged for it, and its health.
