@@ -119,6 +119,13 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 	b->sgl = (info.feature_flags & RTE_CRYPTODEV_FF_IN_PLACE_SGL) != 0;
 	b->sgl_oop = b->sgl && (info.feature_flags & RTE_CRYPTODEV_FF_OOP_SGL_IN_SGL_OUT);
 	b->pci = is_pci(&info);
+	/*
+	 * crypto_qat 22.11 takes at most QAT_SYM_SGL_MAX_NUMBER (16) segments per
+	 * buffer, and worker.c cuts a request into mbuf segments of at most 65520
+	 * bytes: larger requests go elsewhere (more scattered ones it refuses at
+	 * enqueue, which worker.c answers without counting a device error).
+	 */
+	b->max_data = strcmp(info.driver_name, "crypto_qat") == 0 ? 16u * 65520u : UINT32_MAX;
 	/* One queue pair per worker, and a spare for calibration where there is one. */
 	dconf.nb_queue_pairs =
 		(uint16_t)RTE_MIN(nb_workers + 1, (unsigned int)info.max_nb_queue_pairs);

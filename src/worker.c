@@ -652,7 +652,7 @@ candidates(const struct vcd_worker *w, const struct vcd_session *s, uint32_t len
 		bool sync = runs_sync(w, s, b, len);
 
 		mask &= (uint16_t)(mask - 1);
-		if ((int)b == exclude ||
+		if ((int)b == exclude || len > st->max_data ||
 			(st->bounce_only && !bounced && (queued || len > VCD_BOUNCE_SIZE)))
 			continue;
 		/*
@@ -1594,6 +1594,7 @@ vcd_worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint1
 		st->cpu_crypto = be->cpu_crypto;
 		st->sgl = be->sgl;
 		st->sgl_oop = be->sgl_oop;
+		st->max_data = be->max_data;
 		st->bounce_only = be->pci && vcd_dma_mode() == VCD_DMA_BOUNCE;
 		st->qp_depth = be->qp_depth;
 		st->budget = be->qp_depth;

@@ -33,6 +33,7 @@ struct vcd_backend {
 	bool sgl;          /* takes multi-segment mbufs in place */
 	bool sgl_oop;      /* ... and out of place (else worker.c copies to the destination) */
 	bool pci;          /* a PCI function (QAT): needs IOVAs, see dma.h */
+	uint32_t max_data; /* largest request it can take as mbufs (QAT: 16 SGL segments) */
 	/*
 	 * A queue pair no worker uses, for calibration runs from control threads;
 	 * VCD_NO_QP where the device has no spare one (calibration then runs only

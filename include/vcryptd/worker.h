@@ -81,6 +81,7 @@ struct vcd_stage {
 	bool sgl;          /* multi-segment mbufs in place */
 	bool sgl_oop;      /* ... and out of place */
 	bool bounce_only;  /* guest memory has no IOVA for it: bounce everything (dma.h) */
+	uint32_t max_data; /* largest request it takes as mbufs (backend.h) */
 	uint16_t n;        /* staged */
 	uint32_t inflight; /* enqueued to the device, not yet dequeued */
 	uint32_t budget;   /* in-flight ops routing may give it (route.h) */
