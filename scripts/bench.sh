@@ -13,19 +13,30 @@
 #
 # Mixes: cipher (AES-128-CBC encrypt) and chain (AES-128-CBC + HMAC-SHA1, cipher then
 # hash).  Every figure is the best of --reps runs, the three backends interleaved in
-# each repetition so that they see the same machine.  Then latency (AES-128-CBC): at
-# queue depth 1 and at 50 % of the measured peak, p50/p99/p99.9 for vcryptd and the
-# example, against dpdk-test-crypto-perf --ptest latency (burst 1) for the raw PMD.
+# each repetition so that they see the same machine.
+#
+# Routed: the same mixes and sizes through vcryptd in three configurations, interleaved
+# in each repetition too: cpu_only (crypto_aesni_mb, role cpu: the vcryptd column's
+# configuration), accel_only (crypto_openssl, role accel: the stand-in for an
+# accelerator, there is no QAT here) and routed (both, thresholds "auto": calibrated at
+# start).  For routed, the thresholds in effect (/vcryptd/routing) and, per run, which
+# backend completed the requests (per-backend ops in /vcryptd/backends).
+#
+# Then latency (AES-128-CBC): at queue depth 1 and at 50 % of the measured peak,
+# p50/p99/p99.9 for vcryptd and the example, against dpdk-test-crypto-perf --ptest
+# latency (burst 1) for the raw PMD.
 #
 # Output: a table, or with --json one object per line: "type":"throughput" per (mix,
-# size) and "type":"latency" per (size, load), then one "type":"run" summary.
+# size), "type":"routed" per (mix, size) and "type":"latency" per (size, load), then one
+# "type":"run" summary.
 set -eu
 
 usage() {
 	cat <<'EOF'
 usage: scripts/bench.sh [options]
   --quick             sizes 64,1024,4096,16384, at most 200000 requests or 256 MiB per
-                      throughput run, 5000 per latency run (< 3 minutes on 2 CPUs)
+                      throughput run (routed: 50000 or 64 MiB), 5000 per latency run
+                      (< 3 minutes on 2 CPUs)
   --json              one JSON object per line instead of the tables
   --build DIR         meson build directory with src/vcryptd and tools/bench/vcryptd-bench
                       (default: build in the source tree)
@@ -35,6 +46,11 @@ usage: scripts/bench.sh [options]
   --ops N             most requests per throughput run (default 1000000)
   --bytes N           data per throughput run: N / size requests, at most --ops, at least
                       1000 (default 1073741824)
+  --routed-ops N      most requests per routed-phase run (default: --ops)
+  --routed-bytes N    data per routed-phase run (default: --bytes)
+  --routed-reps N     repetitions of the routed phase, the first N of --reps (default all)
+  --routed-threshold T  [routing] threshold_cipher and threshold_chain of the routed
+                      configuration: auto (default: calibrated at start), never, or bytes
   --lat-ops N         requests per latency measurement (default 20000)
   --lat-sizes LIST    latency sizes, a subset of --sizes (default 64,1024,4096,16384)
   --burst N           requests per kick / cryptodev burst (default 32)
@@ -43,7 +59,7 @@ usage: scripts/bench.sh [options]
                       example gets) or linux (Linux virtio_crypto driver)
   --cpus MAIN,WORKER  CPUs: control lcore + client, worker lcore (default 0,1)
   --stall S           seconds without an answer that count as a stall (default 5)
-  --no-raw, --no-vcryptd, --no-example, --no-latency   skip a part
+  --no-raw, --no-vcryptd, --no-example, --no-routed, --no-latency   skip a part
   --keep DIR          keep raw outputs and logs in DIR (default: a temporary directory)
   --report DIR        print the report of a run kept with --keep DIR again (same options)
 EOF
@@ -60,6 +76,10 @@ OPS=""
 BYTES=""
 LAT_OPS=""
 LAT_SIZES=""
+RT_OPS=""
+RT_BYTES=""
+RT_REPS=""
+RT_THRESHOLD=auto
 BURST=32
 QDEPTH=64
 STYLE=dpdk
@@ -68,6 +88,7 @@ STALL=5
 RUN_RAW=1
 RUN_VC=1
 RUN_EX=1
+RUN_RT=1
 RUN_LAT=1
 KEEP=""
 REPORT=""
@@ -84,13 +105,15 @@ while [ $# -gt 0 ]; do
 	--no-raw) RUN_RAW=0 ;;
 	--no-vcryptd) RUN_VC=0 ;;
 	--no-example) RUN_EX=0 ;;
+	--no-routed) RUN_RT=0 ;;
 	--no-latency) RUN_LAT=0 ;;
 	-h | --help)
 		usage
 		exit 0
 		;;
 	--build | --sizes | --mixes | --reps | --ops | --bytes | --lat-ops | --lat-sizes | --burst | \
-		--queue-depth | --style | --cpus | --stall | --keep | --report)
+		--queue-depth | --style | --cpus | --stall | --keep | --report | --routed-ops | \
+		--routed-bytes | --routed-reps | --routed-threshold)
 		[ $# -ge 2 ] || die "$1 needs a value"
 		case $1 in
 		--build) BUILD=$2 ;;
@@ -101,6 +124,10 @@ while [ $# -gt 0 ]; do
 		--bytes) BYTES=$2 ;;
 		--lat-ops) LAT_OPS=$2 ;;
 		--lat-sizes) LAT_SIZES=$2 ;;
+		--routed-ops) RT_OPS=$2 ;;
+		--routed-bytes) RT_BYTES=$2 ;;
+		--routed-reps) RT_REPS=$2 ;;
+		--routed-threshold) RT_THRESHOLD=$2 ;;
 		--burst) BURST=$2 ;;
 		--queue-depth) QDEPTH=$2 ;;
 		--style) STYLE=$2 ;;
@@ -123,16 +150,24 @@ if [ "$QUICK" = 1 ]; then
 	: "${SIZES:=64,1024,4096,16384}" "${REPS:=3}" "${OPS:=200000}" "${BYTES:=268435456}"
 	: "${LAT_OPS:=5000}"
 	: "${LAT_SIZES:=64,1024,4096}"
+	: "${RT_OPS:=50000}" "${RT_BYTES:=67108864}"
 else
 	: "${SIZES:=64,256,1024,2048,4096,16384,65536}" "${REPS:=3}" "${OPS:=1000000}"
 	: "${BYTES:=1073741824}"
 	: "${LAT_OPS:=20000}" "${LAT_SIZES:=64,1024,4096,16384}"
 fi
-for v in "$REPS" "$OPS" "$BYTES" "$LAT_OPS" "$BURST" "$QDEPTH" "$STALL"; do
+: "${RT_OPS:=$OPS}" "${RT_BYTES:=$BYTES}" "${RT_REPS:=$REPS}"
+for v in "$REPS" "$OPS" "$BYTES" "$LAT_OPS" "$BURST" "$QDEPTH" "$STALL" "$RT_OPS" "$RT_BYTES" \
+	"$RT_REPS"; do
 	case $v in '' | *[!0-9]*) die "not a positive number: '$v'" ;; esac
 	[ "$v" -gt 0 ] || die "not a positive number: '$v'"
 done
+[ "$RT_REPS" -le "$REPS" ] || RT_REPS=$REPS
 case $STYLE in dpdk | linux) ;; *) die "--style: dpdk or linux" ;; esac
+case $RT_THRESHOLD in
+auto | never) ;;
+'' | *[!0-9KM]* | [KM]* | *[KM]?*) die "--routed-threshold: auto, never or bytes (16384, 16K, 1M)" ;;
+esac
 case $CPUS in *[!0-9,]* | *,*,* | ,* | *,) die "--cpus MAIN,WORKER" ;; *,*) ;; *) die "--cpus MAIN,WORKER" ;; esac
 MAIN_CPU=${CPUS%,*}
 WORKER_CPU=${CPUS#*,}
@@ -162,6 +197,7 @@ fi
 BUILD=$(cd "$BUILD" && pwd)
 VCRYPTD="$BUILD/src/vcryptd"
 BENCH="$BUILD/tools/bench/vcryptd-bench"
+VCTL="$BUILD/tools/vcryptctl/vcryptctl"
 # Python without a version-manager shim in front (each telemetry query starts one).
 PY=python3
 [ -x /usr/bin/python3 ] && PY=/usr/bin/python3
@@ -250,9 +286,9 @@ mix_perf_opts() {
 
 # ---------------------------------------------------------------- raw PMD
 # Requests per throughput run at a size: --bytes worth, at most --ops, at least 1000.
-ops_for() {
-	n=$((BYTES / $1))
-	[ "$n" -le "$OPS" ] || n=$OPS
+ops_for() { # SIZE [MAX-OPS MAX-BYTES]
+	n=$((${3:-$BYTES} / $1))
+	[ "$n" -le "${2:-$OPS}" ] || n=${2:-$OPS}
 	[ "$n" -ge 1000 ] || n=1000
 	echo "$n"
 }
@@ -287,8 +323,11 @@ raw_run() { # MIX PTEST BURST SIZES OUT [OPS]  (no OPS: ops_for each size)
 }
 
 # ---------------------------------------------------------------- vcryptd
-vc_start() {
-	cat >"$W/vcryptd.conf" <<EOF
+# vcryptd's configuration of a VARIANT: cpu_only (crypto_aesni_mb, role cpu: the vcryptd
+# column), accel_only (crypto_openssl, role accel: the accelerator's stand-in) or routed
+# (both; each op type's threshold --routed-threshold, by default auto: calibrated at start).
+vc_conf() { # VARIANT
+	cat <<EOF
 [daemon]
 lcores = $MAIN_CPU,$WORKER_CPU
 burst = $BURST
@@ -297,14 +336,32 @@ memory_mb = 512
 eal_args = --file-prefix=$TAG-vc
 log_level = info
 socket_dir = $W
-[backend aesni0]
-driver = crypto_aesni_mb
 EOF
+	case $1 in
+	cpu_only | routed) printf '[backend aesni0]\ndriver = crypto_aesni_mb\nrole = cpu\n' ;;
+	esac
+	case $1 in
+	accel_only | routed) printf '[backend ossl0]\ndriver = crypto_openssl\nrole = accel\n' ;;
+	esac
+	if [ "$1" = routed ]; then
+		printf '[routing]\nthreshold_cipher = %s\nthreshold_chain = %s\n' "$RT_THRESHOLD" \
+			"$RT_THRESHOLD"
+	fi
+}
+
+vc_start() { # [VARIANT] (default cpu_only)
+	conf="$W/vcryptd.conf"
+	[ "${1:-cpu_only}" = cpu_only ] || conf="$W/vcryptd-$1.conf"
+	vc_conf "${1:-cpu_only}" >"$conf"
 	rm -f "$W/vm0.sock"
-	"$VCRYPTD" -c "$W/vcryptd.conf" --socket "$W/vm0.sock" >>"$W/vcryptd.log" 2>&1 &
+	touch "$W/vcryptd.log"
+	ready0=$(grep -c "ready:" "$W/vcryptd.log" || true)
+	echo "bench.sh: vcryptd -c $conf" >>"$W/vcryptd.log"
+	"$VCRYPTD" -c "$conf" --socket "$W/vm0.sock" >>"$W/vcryptd.log" 2>&1 &
 	VPID=$!
 	i=0
-	until [ -S "$W/vm0.sock" ] && grep -q "ready:" "$W/vcryptd.log"; do
+	# this start's own "ready:" line (the log collects every start)
+	until [ -S "$W/vm0.sock" ] && [ "$(grep -c "ready:" "$W/vcryptd.log")" -gt "$ready0" ]; do
 		kill -0 "$VPID" 2>/dev/null || {
 			VPID=""
 			return 1
@@ -322,8 +379,13 @@ vc_stop() {
 	rm -rf "${RUNDIR:?}/$TAG-vc"
 }
 
+# One telemetry reply as a JSON line, then the time: vcryptctl from the build (a few ms),
+# else dpdk-telemetry.py (a Python start per query).
 telemetry() { # PREFIX QUERY OUT
-	if [ -n "$TELEMETRY" ]; then
+	if [ -x "$VCTL" ]; then
+		"$VCTL" -f "$1" raw "$2" 2>/dev/null | tail -n 1 >"$3" || : >"$3"
+		echo "t_ns=$(now_ns)" >>"$3"
+	elif [ -n "$TELEMETRY" ]; then
 		echo "$2" | "$PY" "$TELEMETRY" -f "$1" 2>/dev/null | tail -n 1 >"$3" || : >"$3"
 		echo "t_ns=$(now_ns)" >>"$3"
 	else
@@ -366,6 +428,44 @@ vc_throughput() { # REP
 				return 1
 			}
 		done
+	done
+}
+
+# ---------------------------------------------------------------- routed
+# The three configurations one after the other, each over every (mix, size), vcryptd-bench
+# run as for the vcryptd column with --routed-ops/--routed-bytes requests; for routed,
+# /vcryptd/routing once per start and /vcryptd/backends (ops per backend) around each run.
+rt_phase() { # REP
+	# the order turns with the repetitions, so that no configuration always goes first
+	case $(($1 % 3)) in
+	1) order="cpu_only accel_only routed" ;;
+	2) order="accel_only routed cpu_only" ;;
+	*) order="routed cpu_only accel_only" ;;
+	esac
+	for v in $order; do
+		[ ! -f "$W/rt-$v.nostart" ] || continue
+		if ! vc_start "$v"; then
+			echo "vcryptd ($v) did not start: $(tail -n 1 "$W/vcryptd.log")" >"$W/rt-$v.reason"
+			touch "$W/rt-$v.nostart"
+			vc_stop
+			continue
+		fi
+		[ "$v" != routed ] || telemetry "$TAG-vc" /vcryptd/routing "$W/rt-routing-$1"
+		for m in $MIXES_SP; do
+			for s in $SIZES_SP; do
+				o="$W/rt-$v-$m-$s-$1"
+				[ "$v" != routed ] || telemetry "$TAG-vc" /vcryptd/backends "$o.be0"
+				bench_run "$VPID" "$W/vm0.sock" "$o" --throughput --algo "$(mix_algo "$m")" \
+					--sizes "$s" --ops "$(ops_for "$s" "$RT_OPS" "$RT_BYTES")" --burst "$BURST" \
+					--queue-depth "$QDEPTH" --style "$STYLE" --session-layout qemu70 || true
+				[ "$v" != routed ] || telemetry "$TAG-vc" /vcryptd/backends "$o.be1"
+				kill -0 "$VPID" 2>/dev/null && continue
+				echo "vcryptd ($v) exited during the run at $m $s B" >"$W/rt-$v.reason"
+				VPID=""
+				break 2
+			done
+		done
+		vc_stop
 	done
 }
 
@@ -544,7 +644,7 @@ measure() {
 				vc_stop
 			else
 				echo "vcryptd did not start: $(tail -n 1 "$W/vcryptd.log")" >"$W/vc.reason"
-				VPID=""
+				vc_stop
 				RUN_VC=0
 			fi
 		fi
@@ -554,6 +654,10 @@ measure() {
 				ex_stop
 				RUN_EX=0
 			}
+		fi
+		if [ "$RUN_RT" = 1 ] && [ "$rep" -le "$RT_REPS" ]; then
+			log "repetition $rep/$REPS: routed (cpu_only, accel_only, routed)"
+			rt_phase "$rep"
 		fi
 		if [ "$RUN_LAT" = 1 ] && [ -n "$LAT_SP" ]; then
 			log "repetition $rep/$REPS: latency"
@@ -567,7 +671,9 @@ measure() {
 		echo "wall_ns=$((T_END - T_START))"
 		echo "psi_us=$((${PSI1:-0} - ${PSI0:-0}))"
 	} >>"$W/machine.txt"
-	for v in MIXES SIZES LAT_SP REPS OPS BYTES LAT_OPS BURST QDEPTH STYLE CPUS; do
+	[ "$RUN_RT" = 1 ] || RT_REPS=0
+	for v in MIXES SIZES LAT_SP REPS OPS BYTES LAT_OPS BURST QDEPTH STYLE CPUS RT_REPS RT_OPS \
+		RT_BYTES RT_THRESHOLD; do
 		eval "echo \"$v='\$$v'\""
 	done >"$W/options.env"
 }
@@ -575,11 +681,13 @@ measure() {
 if [ -z "$REPORT" ]; then
 	measure
 else
+	RT_REPS=0 # a run kept before the routed phase existed has none
 	# shellcheck disable=SC1091
 	. "$W/options.env"
 fi
 
-export W MIXES SIZES LAT_SP REPS OPS BYTES LAT_OPS BURST QDEPTH STYLE JSON CPUS STALL
+export W MIXES SIZES LAT_SP REPS OPS BYTES LAT_OPS BURST QDEPTH STYLE JSON CPUS STALL RT_REPS \
+	RT_OPS RT_BYTES RT_THRESHOLD
 "$PY" - <<'PYEOF'
 # The report: best of the repetitions, ratios, cycles per op, latency percentiles.
 import glob
@@ -593,7 +701,9 @@ MIXES = E["MIXES"].split(",")
 SIZES = [int(x) for x in E["SIZES"].split(",")]
 LAT = [int(x) for x in E["LAT_SP"].split()]
 REPS = int(E["REPS"])
+RT_REPS = int(E.get("RT_REPS") or 0)  # 0: the routed phase did not run
 ALGO = {"cipher": "aes-cbc-128", "chain": "aes-cbc-128-hmac-sha1"}
+RT_VARIANTS = ("cpu_only", "accel_only", "routed")
 
 
 def text(name):
@@ -629,8 +739,12 @@ def meta(name):
     return {k: int(v) for k, v in re.findall(r"(\w+)=(-?\d+)", text(name))}
 
 
-def ops_for(size):
-    return max(1000, min(int(E["OPS"]), int(E["BYTES"]) // size))
+def ops_for(size, ops=None, nbytes=None):
+    return max(1000, min(int(ops or E["OPS"]), int(nbytes or E["BYTES"]) // size))
+
+
+def rt_ops_for(size):
+    return ops_for(size, E.get("RT_OPS"), E.get("RT_BYTES"))
 
 
 def worker_cycles(name):
@@ -768,6 +882,98 @@ for mix in MIXES:
         rows.append(row)
 
 
+def tel_reply(name, key):
+    """The reply to telemetry query KEY saved in NAME (first line), or None."""
+    try:
+        return json.loads(text(name).splitlines()[0])[key]
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def role_ops(name):
+    """Ops completed so far per backend role, from a saved /vcryptd/backends reply."""
+    d = tel_reply(name, "/vcryptd/backends")
+    if not isinstance(d, dict):
+        return None
+    ops = {"cpu": 0, "accel": 0}
+    for b in d.values():
+        if isinstance(b, dict) and b.get("role") in ops and isinstance(b.get("ops"), int):
+            ops[b["role"]] += b["ops"]
+    return ops
+
+
+ROUTING = {rep: tel_reply("rt-routing-%d" % rep, "/vcryptd/routing")
+           for rep in range(1, RT_REPS + 1)}
+
+
+def rt_threshold(rep, mix):
+    try:
+        return str(ROUTING[rep][mix]["threshold"])
+    except (KeyError, TypeError):
+        return None
+
+
+def served(prefix):
+    """Which role completed a routed run's requests: cpu or accel (99 % or more), else mixed."""
+    a, b = role_ops(prefix + ".be0"), role_ops(prefix + ".be1")
+    if not a or not b:
+        return None
+    cpu, accel = b["cpu"] - a["cpu"], b["accel"] - a["accel"]
+    if cpu < 0 or accel < 0 or cpu + accel == 0:
+        return None
+    share = accel / (cpu + accel)
+    return {"served_by": "accel" if share >= 0.99 else "cpu" if share <= 0.01 else "mixed",
+            "accel_share": rnd(share, 3), "served_ops": {"cpu": cpu, "accel": accel}}
+
+
+rt_rows = []
+for mix in MIXES if RT_REPS else []:
+    for size in SIZES:
+        row = {"type": "routed", "mix": mix, "algo": ALGO[mix], "size": size,
+               "burst": int(E["BURST"]), "queue_depth": int(E["QDEPTH"]),
+               "ops": rt_ops_for(size), "reps": RT_REPS, "vcryptd_style": E["STYLE"]}
+        runs = {}
+        for v in RT_VARIANTS:
+            pre = "rt-%s-%s-%d-%%d" % (v, mix, size)
+            runs[v] = [frontend_run(pre % r, False) for r in range(1, RT_REPS + 1)]
+            row[v] = tput_result(runs[v], text("rt-%s.reason" % v) or err_tail(pre % 1))
+        c, a, r = (row[v]["mops"] for v in RT_VARIANTS)
+        row["routed_vs_cpu"] = rnd(r / c, 3) if r and c else None
+        row["routed_vs_accel"] = rnd(r / a, 3) if r and a else None
+        # what served the routed figure: the repetition it comes from
+        ok = [(x["mops"], i + 1) for i, x in enumerate(runs["routed"]) if x is not None]
+        best = max(ok)[1] if ok else None
+        sv = served("rt-routed-%s-%d-%d" % (mix, size, best)) if best else None
+        row["served_by"] = sv["served_by"] if sv else None
+        row["accel_share"] = sv["accel_share"] if sv else None
+        row["served_ops"] = sv["served_ops"] if sv else None
+        th = [rt_threshold(x, mix) for x in range(1, RT_REPS + 1)]
+        row["threshold"] = rt_threshold(best, mix) if best else \
+            next((t for t in th if t is not None), None)
+        row["thresholds_by_rep"] = th
+        rt_rows.append(row)
+
+
+def rt_calibration():
+    """The first routed start's calibration: ns per op by size, cpu and accel, per op type."""
+    for rep in range(1, RT_REPS + 1):
+        d = ROUTING.get(rep)
+        if not isinstance(d, dict) or "sizes" not in d:
+            continue
+        out = {"sizes": d["sizes"]}
+        for op in ("cipher", "chain"):
+            o = d.get(op) or {}
+            out[op] = {k: o.get(k) for k in ("configured", "crossover", "cpu_backend",
+                                             "accel_backend")}
+            for role in ("cpu", "accel"):
+                # the daemon gives picoseconds (cpu_ps), or nanoseconds (cpu_ns) before
+                ps, ns = o.get(role + "_ps"), o.get(role + "_ns")
+                out[op][role + "_ns"] = [rnd(x / 1000, 3) for x in ps] \
+                    if isinstance(ps, list) else ns
+        return out
+    return None
+
+
 def pct(v, q):
     if not v:
         return None
@@ -849,11 +1055,18 @@ summary = {"type": "run", "reps": REPS, "max_ops": int(E["OPS"]), "bytes": int(E
            "vcryptd_style": E["STYLE"], "wall_s": round(wall, 1),
            "cpu_pressure_pct": round(100 * psi / wall, 1) if wall else None,
            "dpdk_example_stalls_recovered": text("ex.flaky").splitlines(),
+           "routed_reps": RT_REPS,
+           "routed_max_ops": int(E.get("RT_OPS") or 0) if RT_REPS else None,
+           "routed_bytes": int(E.get("RT_BYTES") or 0) if RT_REPS else None,
+           "routed_threshold_configured": (E.get("RT_THRESHOLD") or "auto") if RT_REPS else None,
+           "routed_thresholds": {op: [rt_threshold(x, op) for x in range(1, RT_REPS + 1)]
+                                 for op in ("cipher", "chain")} if RT_REPS else None,
+           "routed_calibration": rt_calibration(),
            "cpu": mach.get("cpu"), "nproc": int(mach.get("nproc", 0) or 0),
            "loadavg_at_start": mach.get("loadavg")}
 
 if E["JSON"] == "1":
-    for row in rows + lat_rows + [summary]:
+    for row in rows + rt_rows + lat_rows + [summary]:
         print(json.dumps(row, separators=(",", ":")))
     raise SystemExit(0)
 
@@ -895,6 +1108,46 @@ for n in sorted(notes):
     print("  note: " + n)
 for n in text("ex.flaky").splitlines():
     print("  note: dpdk_example stalled once at " + n)
+
+
+def rt_th(op):
+    th = summary["routed_thresholds"][op]
+    if len(set(th)) == 1:
+        return f(th[0], "%s")
+    return ", ".join(f(t, "%s") for t in th) + " (by repetition)"
+
+
+if rt_rows:
+    print()
+    print("routed (crypto_openssl as accel stand-in + crypto_aesni_mb as cpu), best of %d (Gbps); "
+          "%d MiB or at most %s requests per run" % (RT_REPS, int(E["RT_BYTES"]) >> 20,
+                                                      E["RT_OPS"]))
+    print("  thresholds in effect (configured %s%s): cipher %s, chain %s"
+          % (E.get("RT_THRESHOLD") or "auto",
+             ", calibrated at each start" if (E.get("RT_THRESHOLD") or "auto") == "auto" else "",
+             rt_th("cipher"), rt_th("chain")))
+    print("%-6s %6s | %8s %10s %8s | %15s %17s | %s"
+          % ("mix", "size", "cpu_only", "accel_only", "routed", "routed/cpu_only",
+             "routed/accel_only", "served by"))
+    for r in rt_rows:
+        sb = r["served_by"] or "-"
+        if sb == "mixed":
+            sb = "mixed (%.0f%% accel)" % (100 * r["accel_share"])
+        print("%-6s %6d | %8s %10s %8s | %15s %17s | %s" % (
+            r["mix"], r["size"], f(r["cpu_only"]["gbps"], "%.3f"),
+            f(r["accel_only"]["gbps"], "%.3f"), f(r["routed"]["gbps"], "%.3f"),
+            f(r["routed_vs_cpu"], "%.2f"), f(r["routed_vs_accel"], "%.2f"), sb))
+    print("  Gbps.  cpu_only: crypto_aesni_mb alone (role cpu); accel_only: crypto_openssl "
+          "alone (role accel); routed: both,")
+    print("  on the same worker core.  served by: the role that completed >= 99 % of the best "
+          "routed run's requests, else mixed.")
+    notes = set()
+    for r in rt_rows:
+        for k in RT_VARIANTS:
+            if r[k]["reason"]:
+                notes.add("%s %s %d B: %s" % (k, r["mix"], r["size"], r[k]["reason"]))
+    for n in sorted(notes):
+        print("  note: " + n)
 if lat_rows:
     print()
     print("Latency, AES-128-CBC (us; the repetition with the lowest p99 of %d; %s requests)"
