@@ -26,8 +26,16 @@
 #define CAL_MIN_OPS (4 * CAL_BURST)
 #define CAL_DIGEST  20
 
+/*
+ * Up to 64 KiB requests run as one mbuf segment; above, worker.c runs them
+ * differently (the synchronous API in 65520-byte pieces on a backend that has
+ * it, scatter-gather mbufs elsewhere), so 65536 and 131072 measure that path.
+ */
 static const uint32_t cal_sizes[VCD_CALIB_SIZES] = {
-	64, 256, 1024, 2048, 4096, 8192, 16384, 32768, 65504};
+	64, 256, 1024, 2048, 4096, 8192, 16384, 32768, 65504, 65536, 131072};
+
+#define CAL_SEG     65520 /* worker.c's VCD_MBUF_SEG_MAX and VCD_SYNC_CHUNK */
+#define CAL_MAX_SEG 3     /* segments of the largest size */
 
 static pthread_mutex_t cal_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vcd_calib last;
@@ -39,7 +47,7 @@ struct cal_env {
 	struct rte_mempool *mbuf_pool;
 	uint8_t *buf;
 	uint8_t *digests;
-	struct rte_mbuf *mbufs[CAL_BURST];
+	struct rte_mbuf *mbufs[CAL_BURST * CAL_MAX_SEG];
 	bool stuck; /* a device kept ops: leave the pools and buffers to it */
 };
 
@@ -54,13 +62,16 @@ env_init(struct cal_env *e)
 	e->op_pool = rte_crypto_op_pool_create(
 		name, RTE_CRYPTO_OP_TYPE_SYMMETRIC, 2 * CAL_BURST, 0, 16, (int)rte_socket_id());
 	snprintf(name, sizeof(name), "vcd_cal_mb%u", seq++);
-	e->mbuf_pool = rte_pktmbuf_pool_create(name, 2 * CAL_BURST, 0, 0, 0, (int)rte_socket_id());
+	e->mbuf_pool = rte_pktmbuf_pool_create(
+		name, CAL_BURST * CAL_MAX_SEG + 1, 0, 0, 0, (int)rte_socket_id());
 	e->buf = rte_zmalloc(NULL, (size_t)CAL_BURST * cal_sizes[VCD_CALIB_SIZES - 1], 4096);
 	e->digests = rte_zmalloc(NULL, (size_t)CAL_BURST * 64, 64);
 	if (e->op_pool == NULL || e->mbuf_pool == NULL || e->buf == NULL || e->digests == NULL)
 		return -ENOMEM;
 	/* Taken once: they point into e->buf and go back only with their pool. */
-	return rte_pktmbuf_alloc_bulk(e->mbuf_pool, e->mbufs, CAL_BURST) == 0 ? 0 : -ENOMEM;
+	return rte_pktmbuf_alloc_bulk(e->mbuf_pool, e->mbufs, CAL_BURST * CAL_MAX_SEG) == 0
+		? 0
+		: -ENOMEM;
 }
 
 static void
@@ -73,6 +84,9 @@ env_fini(struct cal_env *e)
 	rte_free(e->buf);
 	rte_free(e->digests);
 }
+
+/* Not an op type: the hash half of a chain, for the synchronous path. */
+#define VCD_ROUTE_AUTH_ONLY ((enum vcd_route_op)VCD_ROUTE_OPS)
 
 static void *
 cal_session(const struct vcd_backend *b, enum vcd_route_op op)
@@ -90,11 +104,13 @@ cal_session(const struct vcd_backend *b, enum vcd_route_op op)
 			.key = {.data = key, .length = 20},
 			.digest_length = CAL_DIGEST}};
 
+	struct rte_crypto_sym_xform *head = op == VCD_ROUTE_AUTH_ONLY ? &a : &c;
+
 	if (op == VCD_ROUTE_CHAIN)
 		c.next = &a;
-	if (!vcd_backend_supports(b, &c))
+	if (!vcd_backend_supports(b, head))
 		return NULL;
-	return rte_cryptodev_sym_session_create(b->dev_id, &c, b->sess_pool);
+	return rte_cryptodev_sym_session_create(b->dev_id, head, b->sess_pool);
 }
 
 /* Nanoseconds per op of @size on queue pair @qp with up to CAL_BURST in flight; < 0: failed. */
@@ -110,13 +126,28 @@ measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess,
 		CAL_BURST)
 		return -1;
 	for (i = 0; i < CAL_BURST; i++) {
-		struct rte_mbuf *m = e->mbufs[i];
+		struct rte_mbuf *m = e->mbufs[i * CAL_MAX_SEG], *prev = NULL;
+		uint8_t *va = e->buf + (size_t)i * size;
+		uint32_t left = size, k;
 
-		m->buf_addr = e->buf + (size_t)i * size;
-		m->buf_iova = rte_mem_virt2iova(m->buf_addr);
-		m->buf_len = (uint16_t)size;
-		m->data_off = 0;
-		m->data_len = (uint16_t)size;
+		/* In place, in pieces of CAL_SEG, as worker.c lays a request out. */
+		for (k = 0; left > 0; k++) {
+			struct rte_mbuf *seg = e->mbufs[i * CAL_MAX_SEG + k];
+			uint16_t n = (uint16_t)RTE_MIN(left, (uint32_t)CAL_SEG);
+
+			seg->buf_addr = va;
+			seg->buf_iova = rte_mem_virt2iova(va);
+			seg->buf_len = n;
+			seg->data_off = 0;
+			seg->data_len = n;
+			seg->next = NULL;
+			if (prev != NULL)
+				prev->next = seg;
+			prev = seg;
+			va += n;
+			left -= n;
+		}
+		m->nb_segs = (uint16_t)k;
 		m->pkt_len = size;
 		ops[i]->sym->m_src = m;
 		ops[i]->sym->cipher.data.length = size;
@@ -186,6 +217,82 @@ measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess,
 	return (double)(t_end - t0) * 1e9 / (double)hz / (double)ops_done;
 }
 
+/* One synchronous call over [buf, buf+len) with session @sess; false on failure. */
+static bool
+sync_run(uint8_t dev, void *sess, uint8_t *buf, uint32_t len, uint8_t *iv, uint8_t *digest)
+{
+	struct rte_crypto_vec data = {.base = buf, .len = len};
+	struct rte_crypto_sgl sgl = {.vec = &data, .num = 1};
+	struct rte_crypto_va_iova_ptr iv_ptr = {.va = iv}, dig = {.va = digest}, aad = {0};
+	int32_t status = -1;
+	struct rte_crypto_sym_vec vec = {.num = 1,
+		.src_sgl = &sgl,
+		.iv = &iv_ptr,
+		.digest = &dig,
+		.aad = &aad,
+		.status = &status};
+	union rte_crypto_sym_ofs ofs = {.raw = 0};
+
+	return rte_cryptodev_sym_cpu_crypto_process(dev, sess, ofs, &vec) == 1 && status == 0;
+}
+
+/*
+ * Nanoseconds per request of @size through the synchronous path, as
+ * worker.c's run_sync() does it: the cipher in CAL_SEG pieces, then (chain)
+ * the hash over the whole.
+ */
+static double
+measure_sync(struct cal_env *e, const struct vcd_backend *b, void *cs, void *as, uint32_t size)
+{
+	uint64_t hz = rte_get_tsc_hz(), limit = hz / (1000000000ull / CAL_MAX_NS), t0, n = 0;
+	uint8_t iv[16] = {0};
+
+	t0 = rte_rdtsc();
+	do {
+		uint32_t off;
+
+		for (off = 0; off < size; off += CAL_SEG) {
+			if (!sync_run(b->dev_id, cs, e->buf + off,
+				    RTE_MIN(size - off, (uint32_t)CAL_SEG), iv, e->digests))
+				return -1;
+		}
+		if (as != NULL && !sync_run(b->dev_id, as, e->buf, size, iv, e->digests))
+			return -1;
+		n++;
+	} while (n < 8 || rte_rdtsc() - t0 < limit);
+	return (double)(rte_rdtsc() - t0) * 1e9 / (double)hz / (double)n;
+}
+
+/*
+ * Cost of one request of @size on backend @b the way worker.c would run it,
+ * or < 0 where it would not run it there.
+ */
+static double
+measure_size(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess,
+	enum vcd_route_op op, uint32_t size)
+{
+	void *cs, *as = NULL;
+	double ns;
+
+	if (size <= 65535)
+		return measure(e, b, qp, sess, size);
+	if (!b->cpu_crypto)
+		return b->sgl ? measure(e, b, qp, sess, size) : -1;
+	/* The synchronous path: cipher in pieces, the hash as a second session. */
+	cs = op == VCD_ROUTE_CIPHER ? sess : cal_session(b, VCD_ROUTE_CIPHER);
+	if (op == VCD_ROUTE_CHAIN)
+		as = cal_session(b, VCD_ROUTE_AUTH_ONLY);
+	ns = cs != NULL && (op == VCD_ROUTE_CIPHER || as != NULL) ? measure_sync(e, b, cs, as, size)
+								  : -1;
+	if (op == VCD_ROUTE_CHAIN) {
+		if (cs != NULL)
+			rte_cryptodev_sym_session_free(b->dev_id, cs);
+		if (as != NULL)
+			rte_cryptodev_sym_session_free(b->dev_id, as);
+	}
+	return ns;
+}
+
 /* The first backend of @role that has a session for @op, with it. */
 static int
 pick_backend(int role, enum vcd_route_op op, void **sess)
@@ -251,7 +358,7 @@ calibrate_op(struct vcd_calib *c, struct cal_env *e, enum vcd_route_op op, bool 
 			break;
 		}
 		for (i = 0; i < c->nb_sizes; i++)
-			c->ns[op][role][i] = measure(e, b, qp, sess[role], c->sizes[i]);
+			c->ns[op][role][i] = measure_size(e, b, qp, sess[role], op, c->sizes[i]);
 	}
 	if (rc == 0) {
 		c->threshold[op] = vcd_route_crossover(c->sizes, c->ns[op][VCD_BACKEND_CPU],

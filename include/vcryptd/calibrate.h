@@ -3,7 +3,9 @@
  */
 /*
  * Calibration: measure what one op costs on the first cpu and the first accel
- * backend over a range of sizes, per op type (AES-128-CBC encrypt; AES-128-CBC
+ * backend over a range of sizes (64 B to 128 KiB, each the way the worker
+ * would run it there: queue pair, or the synchronous path over 64 KiB), per op type (AES-128-CBC
+ * encrypt; AES-128-CBC
  * + HMAC-SHA1), on dummy sessions and the daemon's own buffers, and set each
  * "auto" threshold to the crossover (route.h's vcd_route_crossover()).
  *
@@ -24,7 +26,7 @@
 #include "vcryptd/config.h"
 #include "vcryptd/route.h"
 
-#define VCD_CALIB_SIZES 9
+#define VCD_CALIB_SIZES 11
 
 struct vcd_calib {
 	uint64_t runs;  /* calibrations completed */
