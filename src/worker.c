@@ -688,10 +688,14 @@ route(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_session *s, uint
 	bool spilled;
 	int b;
 
-	if (w->nb_backends == 1) /* nothing to choose: no per-request policy */
-		return (len > VCD_ASYNC_MAX_DATA ? s->large_mask : s->small_mask) & 1u
-			? 0
-			: VCD_ROUTE_NONE;
+	if (w->nb_backends == 1) { /* nothing to choose: only what it cannot take */
+		const struct vcd_stage *st = &w->stage[0];
+
+		if (!((len > VCD_ASYNC_MAX_DATA ? s->large_mask : s->small_mask) & 1u) ||
+			len > st->max_data || (st->bounce_only && len > VCD_BOUNCE_SIZE))
+			return VCD_ROUTE_NONE;
+		return 0;
+	}
 	n = candidates(w, s, len, false, -1, false, c);
 	b = vcd_route_pick(c, n, len, threshold_of(w, s), &spilled);
 	if (b >= 0 && spilled) {
