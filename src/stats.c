@@ -220,6 +220,8 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "busy_polls", rd(&w->stats.busy_polls));
 		rte_tel_data_add_dict_u64(c, "busy_cycles", rd(&w->stats.busy_cycles));
 		rte_tel_data_add_dict_u64(c, "idle_cycles", rd(&w->stats.idle_cycles));
+		rte_tel_data_add_dict_u64(c, "sync_batches", rd(&w->stats.sync_batches));
+		rte_tel_data_add_dict_u64(c, "sync_batched", rd(&w->stats.sync_batched));
 		rte_tel_data_add_dict_u64(c, "partial_enqueues", partial_enqueues(w));
 		snprintf(key, sizeof(key), "worker%u", i);
 		rte_tel_data_add_dict_container(d, key, c, 0);

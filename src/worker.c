@@ -625,6 +625,150 @@ handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	finish_now(vm, c, st);
 }
 
+/*
+ * Large cipher-only requests on a backend's synchronous path, batched per
+ * poll: the multi-buffer library runs one request at a time in its lanes
+ * unless several are submitted together, and CBC encryption of one request
+ * cannot be split across lanes.  So piece k of every request of a batch is
+ * run in one rte_cryptodev_sym_cpu_crypto_process() call per session (a call
+ * takes one session), each piece with the IV its request has reached.  The
+ * batch runs when full and at the end of every poll_vm(), so it never outlives
+ * the poll that filled it, and before any request that does not join it.
+ */
+static inline bool
+batchable(const struct vcd_session *s, const struct req_layout *l)
+{
+	return l->src_len > VCD_ASYNC_MAX_DATA && s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER &&
+		s->mode != VCD_MODE_WHOLE;
+}
+
+/* Piece @off of every request in the batch of session @s on backend @be that has one. */
+static void
+big_round(struct vcd_worker *w, const struct vcd_session *s, uint8_t be, uint32_t off)
+{
+	struct rte_crypto_vec data[VCD_BIG_BATCH];
+	struct rte_crypto_sgl sgl[VCD_BIG_BATCH];
+	struct rte_crypto_va_iova_ptr iv[VCD_BIG_BATCH], dig[VCD_BIG_BATCH], aad[VCD_BIG_BATCH];
+	struct vcd_big *slot[VCD_BIG_BATCH];
+	uint8_t unused[64], saved[VCD_BIG_BATCH][16];
+	int32_t status[VCD_BIG_BATCH];
+	struct rte_crypto_sym_vec vec = {
+		.src_sgl = sgl, .iv = iv, .digest = dig, .aad = aad, .status = status};
+	union rte_crypto_sym_ofs ofs = {.raw = 0};
+	uint16_t i, n = 0;
+
+	for (i = 0; i < w->nb_big; i++) {
+		struct vcd_big *b = &w->big[i];
+
+		if (b->sess != s || b->be != be || b->failed || off >= b->len)
+			continue;
+		data[n].base = b->buf + off;
+		data[n].len = RTE_MIN(b->len - off, (uint32_t)VCD_SYNC_CHUNK);
+		sgl[n].vec = &data[n];
+		sgl[n].num = 1;
+		iv[n].va = b->iv;
+		dig[n].va = unused;
+		memset(&aad[n], 0, sizeof(aad[n]));
+		status[n] = -1;
+		/* CBC decryption: the next IV is this piece's last block before it goes. */
+		if (s->mode == VCD_MODE_CBC && !s->encrypt && data[n].len >= s->block)
+			memcpy(saved[n], data[n].base + data[n].len - s->block, s->block);
+		slot[n++] = b;
+	}
+	if (n == 0)
+		return;
+	vec.num = n;
+	rte_cryptodev_sym_cpu_crypto_process(w->stage[be].dev_id, s->cs[be], ofs, &vec);
+	for (i = 0; i < n; i++) {
+		struct vcd_big *b = slot[i];
+		uint32_t len = data[i].len;
+
+		if (status[i] != 0)
+			b->failed = true;
+		else if (s->mode == VCD_MODE_CBC && len >= s->block)
+			memcpy(b->iv, s->encrypt ? data[i].base + len - s->block : saved[i],
+				s->block);
+		else if (s->mode == VCD_MODE_CTR)
+			ctr_add(b->iv, s->iv_len, len / s->block);
+	}
+}
+
+static void
+big_run(struct vcd_worker *w)
+{
+	uint32_t off, longest = 0;
+	uint16_t i, k;
+
+	for (i = 0; i < w->nb_big; i++)
+		longest = RTE_MAX(longest, w->big[i].len);
+	for (off = 0; off < longest; off += VCD_SYNC_CHUNK) {
+		/* One call per (session, backend) that still has a piece at @off. */
+		for (i = 0; i < w->nb_big; i++) {
+			const struct vcd_big *b = &w->big[i];
+
+			for (k = 0; k < i; k++)
+				if (w->big[k].sess == b->sess && w->big[k].be == b->be)
+					break;
+			if (k == i) /* first of its group */
+				big_round(w, b->sess, b->be, off);
+		}
+	}
+	for (i = 0; i < w->nb_big; i++) {
+		struct vcd_big *b = &w->big[i];
+		struct vcd_stage *st = &w->stage[b->be];
+		uint8_t res = b->failed ? VIRTIO_CRYPTO_ERR : VIRTIO_CRYPTO_OK;
+
+		if (!b->failed)
+			b->vm->stats.bytes += b->len;
+		st->done_ops++;
+		st->done_bytes += b->len;
+		*b->status = res;
+		b->vm->stats.status[res]++;
+		record_latency(b->vm, w->now, rte_rdtsc());
+		vcd_vring_push(&b->vm->vr, b->head, b->used_len);
+	}
+	w->stats.sync_batches++;
+	w->stats.sync_batched += w->nb_big;
+	w->nb_big = 0;
+}
+
+/*
+ * Add a request to the batch if it can join (its destination is one host
+ * piece); false if it must run on its own.
+ */
+static bool
+big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
+	const struct req_layout *l, const struct vcd_session *s, unsigned int be)
+{
+	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
+	uint8_t *buf = seg_ptr(c->wr, c->nb_wr, 0, l->src_len);
+	struct vcd_big *b = &w->big[w->nb_big];
+
+	if (buf == NULL)
+		return false;
+	if (!seg_copy(
+		    c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), b->iv, l->iv_len)) {
+		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
+		return true;
+	}
+	if (seg_ptr(c->rd, c->nb_rd, src_off, l->src_len) != buf)
+		seg_copy(c->rd, c->nb_rd, src_off, buf, l->src_len);
+	vm->stats.routed_ops[w->stage[be].role]++;
+	vm->stats.routed_bytes[w->stage[be].role] += l->src_len;
+	b->vm = vm;
+	b->sess = s;
+	b->be = (uint8_t)be;
+	b->status = c->status;
+	b->buf = buf;
+	b->len = l->src_len;
+	b->used_len = c->wr_len;
+	b->head = c->head;
+	b->failed = false;
+	if (++w->nb_big == VCD_BIG_BATCH)
+		big_run(w);
+	return true;
+}
+
 /* Ops routing may still give a queue pair under its budget. */
 static inline uint32_t
 stage_room(const struct vcd_stage *st)
@@ -757,7 +901,11 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		return true;
 	}
 	if (unlikely(runs_sync(w, s, (unsigned int)be, l.src_len))) {
-		handle_sync(w, vm, c, &l, s, (unsigned int)be);
+		if (!batchable(s, &l) || !big_add(w, vm, c, &l, s, (unsigned int)be)) {
+			if (w->nb_big != 0)
+				big_run(w); /* keep the order in which the guest sent them */
+			handle_sync(w, vm, c, &l, s, (unsigned int)be);
+		}
 		return true;
 	}
 	src_off = sizeof(h) + l.iv_len;
@@ -871,6 +1019,8 @@ poll_vm(struct vcd_worker *w, struct vcd_vm *vm)
 		cur = next;
 		next = t;
 	}
+	if (w->nb_big != 0)
+		big_run(w);
 	vm->stats.bursts += n != 0;
 	return n;
 }

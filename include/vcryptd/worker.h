@@ -110,11 +110,28 @@ struct vcd_stage {
 	struct rte_crypto_op *ops[VCD_STAGE_MAX];
 };
 
+/* A large request waiting in the worker's synchronous batch (worker.c big_run()). */
+#define VCD_BIG_BATCH 16
+struct vcd_big {
+	struct vcd_vm *vm;
+	const struct vcd_session *sess;
+	uint8_t be;
+	uint8_t *status;
+	uint8_t *buf; /* the guest's destination, holding the source: run in place */
+	uint32_t len;
+	uint32_t used_len;
+	uint16_t head;
+	bool failed;
+	uint8_t iv[16]; /* the IV the request has reached */
+};
+
 struct vcd_worker_stats {
 	uint64_t polls;
 	uint64_t busy_polls;
 	uint64_t busy_cycles;
 	uint64_t idle_cycles;
+	uint64_t sync_batches; /* big_run() calls */
+	uint64_t sync_batched; /* requests they ran */
 };
 
 struct vcd_worker {
@@ -151,6 +168,8 @@ struct vcd_worker {
 	struct vcd_worker_stats stats;
 	struct vcd_stage stage[VCD_MAX_BACKENDS];
 	struct vcd_chain chain[2]; /* the chain being handled and the next, popped ahead */
+	struct vcd_big big[VCD_BIG_BATCH];
+	uint16_t nb_big;
 } __rte_cache_aligned;
 
 /* Main lcore: create worker @id's pools (@nb_ops ops, @nb_mbufs mbufs). */
