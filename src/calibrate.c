@@ -218,28 +218,10 @@ measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess,
 	return (double)(t_end - t0) * 1e9 / (double)hz / (double)ops_done;
 }
 
-/* One synchronous call over [buf, buf+len) with session @sess; false on failure. */
+/* [off, off+len) of @n requests of @size, one after another in e->buf, in one call. */
 static bool
-sync_run(uint8_t dev, void *sess, uint8_t *buf, uint32_t len, uint8_t *iv, uint8_t *digest)
-{
-	struct rte_crypto_vec data = {.base = buf, .len = len};
-	struct rte_crypto_sgl sgl = {.vec = &data, .num = 1};
-	struct rte_crypto_va_iova_ptr iv_ptr = {.va = iv}, dig = {.va = digest}, aad = {0};
-	int32_t status = -1;
-	struct rte_crypto_sym_vec vec = {.num = 1,
-		.src_sgl = &sgl,
-		.iv = &iv_ptr,
-		.digest = &dig,
-		.aad = &aad,
-		.status = &status};
-	union rte_crypto_sym_ofs ofs = {.raw = 0};
-
-	return rte_cryptodev_sym_cpu_crypto_process(dev, sess, ofs, &vec) == 1 && status == 0;
-}
-
-/* Piece @off of @n requests of @size, one after another in e->buf, in one call. */
-static bool
-sync_batch(struct cal_env *e, uint8_t dev, void *sess, uint32_t size, unsigned int n, uint32_t off)
+sync_batch(struct cal_env *e, uint8_t dev, void *sess, uint32_t size, unsigned int n, uint32_t off,
+	uint32_t len)
 {
 	struct rte_crypto_vec data[CAL_BATCH];
 	struct rte_crypto_sgl sgl[CAL_BATCH];
@@ -253,7 +235,7 @@ sync_batch(struct cal_env *e, uint8_t dev, void *sess, uint32_t size, unsigned i
 
 	for (i = 0; i < n; i++) {
 		data[i].base = e->buf + (size_t)i * size + off;
-		data[i].len = RTE_MIN(size - off, (uint32_t)CAL_SEG);
+		data[i].len = len;
 		sgl[i].vec = &data[i];
 		sgl[i].num = 1;
 		iv[i].va = ivs[i];
@@ -265,32 +247,26 @@ sync_batch(struct cal_env *e, uint8_t dev, void *sess, uint32_t size, unsigned i
 
 /*
  * Nanoseconds per request of @size through the synchronous path, as
- * worker.c runs it: cipher only in batches of CAL_BATCH requests, piece k of
- * each in one call (big_run()); a chain one request at a time, the cipher in
- * CAL_SEG pieces, then the hash over the whole (run_sync()).
+ * worker.c's big_run() runs it: CAL_BATCH requests at a time, piece k of the
+ * cipher of each in one call, then (chain) the hashes of all in one call.
  */
 static double
 measure_sync(struct cal_env *e, const struct vcd_backend *b, void *cs, void *as, uint32_t size)
 {
 	uint64_t hz = rte_get_tsc_hz(), limit = hz / (1000000000ull / CAL_MAX_NS), t0, n = 0;
-	uint8_t iv[16] = {0};
 
 	t0 = rte_rdtsc();
 	do {
 		uint32_t off;
 
 		for (off = 0; off < size; off += CAL_SEG) {
-			bool ok = as == NULL
-				? sync_batch(e, b->dev_id, cs, size, CAL_BATCH, off)
-				: sync_run(b->dev_id, cs, e->buf + off,
-					  RTE_MIN(size - off, (uint32_t)CAL_SEG), iv, e->digests);
-
-			if (!ok)
+			if (!sync_batch(e, b->dev_id, cs, size, CAL_BATCH, off,
+				    RTE_MIN(size - off, (uint32_t)CAL_SEG)))
 				return -1;
 		}
-		if (as != NULL && !sync_run(b->dev_id, as, e->buf, size, iv, e->digests))
+		if (as != NULL && !sync_batch(e, b->dev_id, as, size, CAL_BATCH, 0, size))
 			return -1;
-		n += as == NULL ? CAL_BATCH : 1;
+		n += CAL_BATCH;
 	} while (n < 8 || rte_rdtsc() - t0 < limit);
 	return (double)(rte_rdtsc() - t0) * 1e9 / (double)hz / (double)n;
 }

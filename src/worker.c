@@ -626,25 +626,36 @@ handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 }
 
 /*
- * Large cipher-only requests on a backend's synchronous path, batched per
- * poll: the multi-buffer library runs one request at a time in its lanes
- * unless several are submitted together, and CBC encryption of one request
- * cannot be split across lanes.  So piece k of every request of a batch is
- * run in one rte_cryptodev_sym_cpu_crypto_process() call per session (a call
- * takes one session), each piece with the IV its request has reached.  The
- * batch runs when full and at the end of every poll_vm(), so it never outlives
- * the poll that filled it, and before any request that does not join it.
+ * Requests on a backend's synchronous path, batched per poll: large cipher-only
+ * ones, and chains the backend runs as two sessions.  The multi-buffer library
+ * runs one request at a time in its lanes unless several are submitted
+ * together, and CBC encryption of one request cannot be split across lanes.
+ * So, per (session, backend): piece k of the cipher region of every request
+ * goes in one rte_cryptodev_sym_cpu_crypto_process() call, each piece with the
+ * IV its request has reached, and the hash regions of all of them in one call
+ * (before or after, in the chain's order).  The batch runs when full and at the
+ * end of every poll_vm(), so it never outlives the poll that filled it, and
+ * before any request that does not join it.
  */
 static inline bool
-batchable(const struct vcd_session *s, const struct req_layout *l)
+batchable(const struct vcd_session *s, unsigned int be, const struct req_layout *l)
 {
-	return l->src_len > VCD_ASYNC_MAX_DATA && s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER &&
-		s->mode != VCD_MODE_WHOLE;
+	if (s->mode == VCD_MODE_WHOLE)
+		return false;
+	if (s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER)
+		return l->src_len > VCD_ASYNC_MAX_DATA;
+	return s->cs_cipher[be] != NULL && s->cs_auth[be] != NULL;
 }
 
-/* Piece @off of every request in the batch of session @s on backend @be that has one. */
+static inline bool
+same_group(const struct vcd_big *a, const struct vcd_big *b)
+{
+	return a->sess == b->sess && a->be == b->be;
+}
+
+/* Piece @off of the cipher region of every request of @g's group that has one. */
 static void
-big_round(struct vcd_worker *w, const struct vcd_session *s, uint8_t be, uint32_t off)
+big_cipher(struct vcd_worker *w, const struct vcd_big *g, uint32_t off)
 {
 	struct rte_crypto_vec data[VCD_BIG_BATCH];
 	struct rte_crypto_sgl sgl[VCD_BIG_BATCH];
@@ -655,15 +666,16 @@ big_round(struct vcd_worker *w, const struct vcd_session *s, uint8_t be, uint32_
 	struct rte_crypto_sym_vec vec = {
 		.src_sgl = sgl, .iv = iv, .digest = dig, .aad = aad, .status = status};
 	union rte_crypto_sym_ofs ofs = {.raw = 0};
+	const struct vcd_session *s = g->sess;
 	uint16_t i, n = 0;
 
 	for (i = 0; i < w->nb_big; i++) {
 		struct vcd_big *b = &w->big[i];
 
-		if (b->sess != s || b->be != be || b->failed || off >= b->len)
+		if (!same_group(b, g) || b->failed || off >= b->c_len)
 			continue;
-		data[n].base = b->buf + off;
-		data[n].len = RTE_MIN(b->len - off, (uint32_t)VCD_SYNC_CHUNK);
+		data[n].base = b->buf + b->c_off + off;
+		data[n].len = RTE_MIN(b->c_len - off, (uint32_t)VCD_SYNC_CHUNK);
 		sgl[n].vec = &data[n];
 		sgl[n].num = 1;
 		iv[n].va = b->iv;
@@ -678,7 +690,9 @@ big_round(struct vcd_worker *w, const struct vcd_session *s, uint8_t be, uint32_
 	if (n == 0)
 		return;
 	vec.num = n;
-	rte_cryptodev_sym_cpu_crypto_process(w->stage[be].dev_id, s->cs[be], ofs, &vec);
+	rte_cryptodev_sym_cpu_crypto_process(w->stage[g->be].dev_id,
+		s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? s->cs[g->be] : s->cs_cipher[g->be], ofs,
+		&vec);
 	for (i = 0; i < n; i++) {
 		struct vcd_big *b = slot[i];
 		uint32_t len = data[i].len;
@@ -693,33 +707,85 @@ big_round(struct vcd_worker *w, const struct vcd_session *s, uint8_t be, uint32_
 	}
 }
 
+/* The hash regions of every request of @g's group, in one call. */
+static void
+big_hash(struct vcd_worker *w, const struct vcd_big *g)
+{
+	struct rte_crypto_vec data[VCD_BIG_BATCH];
+	struct rte_crypto_sgl sgl[VCD_BIG_BATCH];
+	struct rte_crypto_va_iova_ptr iv[VCD_BIG_BATCH], dig[VCD_BIG_BATCH], aad[VCD_BIG_BATCH];
+	struct vcd_big *slot[VCD_BIG_BATCH];
+	uint8_t unused_iv[16] = {0};
+	int32_t status[VCD_BIG_BATCH];
+	struct rte_crypto_sym_vec vec = {
+		.src_sgl = sgl, .iv = iv, .digest = dig, .aad = aad, .status = status};
+	union rte_crypto_sym_ofs ofs = {.raw = 0};
+	uint16_t i, n = 0;
+
+	for (i = 0; i < w->nb_big; i++) {
+		struct vcd_big *b = &w->big[i];
+
+		if (!same_group(b, g) || b->failed)
+			continue;
+		data[n].base = b->buf + b->h_off;
+		data[n].len = b->h_len;
+		sgl[n].vec = &data[n];
+		sgl[n].num = 1;
+		iv[n].va = unused_iv;
+		dig[n].va = b->digest;
+		memset(&aad[n], 0, sizeof(aad[n]));
+		status[n] = -1;
+		slot[n++] = b;
+	}
+	if (n == 0)
+		return;
+	vec.num = n;
+	rte_cryptodev_sym_cpu_crypto_process(
+		w->stage[g->be].dev_id, g->sess->cs_auth[g->be], ofs, &vec);
+	for (i = 0; i < n; i++)
+		slot[i]->failed |= status[i] != 0;
+}
+
 static void
 big_run(struct vcd_worker *w)
 {
-	uint32_t off, longest = 0;
 	uint16_t i, k;
 
-	for (i = 0; i < w->nb_big; i++)
-		longest = RTE_MAX(longest, w->big[i].len);
-	for (off = 0; off < longest; off += VCD_SYNC_CHUNK) {
-		/* One call per (session, backend) that still has a piece at @off. */
-		for (i = 0; i < w->nb_big; i++) {
-			const struct vcd_big *b = &w->big[i];
+	for (i = 0; i < w->nb_big; i++) {
+		const struct vcd_big *g = &w->big[i];
+		bool chain = g->sess->op_type != VIRTIO_CRYPTO_SYM_OP_CIPHER;
+		bool hash_first =
+			g->sess->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER;
+		uint32_t off, longest = 0;
 
-			for (k = 0; k < i; k++)
-				if (w->big[k].sess == b->sess && w->big[k].be == b->be)
-					break;
-			if (k == i) /* first of its group */
-				big_round(w, b->sess, b->be, off);
-		}
+		for (k = 0; k < i && !same_group(&w->big[k], g); k++)
+			;
+		if (k != i)
+			continue; /* its group ran with its first request */
+		for (k = i; k < w->nb_big; k++)
+			if (same_group(&w->big[k], g))
+				longest = RTE_MAX(longest, w->big[k].c_len);
+		if (chain && hash_first)
+			big_hash(w, g);
+		for (off = 0; off < longest; off += VCD_SYNC_CHUNK)
+			big_cipher(w, g, off);
+		if (chain && !hash_first)
+			big_hash(w, g);
 	}
 	for (i = 0; i < w->nb_big; i++) {
 		struct vcd_big *b = &w->big[i];
 		struct vcd_stage *st = &w->stage[b->be];
 		uint8_t res = b->failed ? VIRTIO_CRYPTO_ERR : VIRTIO_CRYPTO_OK;
 
-		if (!b->failed)
+		if (!b->failed) {
 			b->vm->stats.bytes += b->len;
+			if (b->dig_len[0] != 0) {
+				memcpy(b->dig_dst[0], b->digest, b->dig_len[0]);
+				if (b->dig_len[1] != 0)
+					memcpy(b->dig_dst[1], b->digest + b->dig_len[0],
+						b->dig_len[1]);
+			}
+		}
 		st->done_ops++;
 		st->done_bytes += b->len;
 		*b->status = res;
@@ -743,11 +809,16 @@ big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
 	uint8_t *buf = seg_ptr(c->wr, c->nb_wr, 0, l->src_len);
 	struct vcd_big *b = &w->big[w->nb_big];
+	struct vcd_req dig;
 
 	if (buf == NULL)
 		return false;
+	dig.dig_len[0] = dig.dig_len[1] = 0;
 	if (!seg_copy(
-		    c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), b->iv, l->iv_len)) {
+		    c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), b->iv, l->iv_len) ||
+		(l->digest_len != 0 &&
+			locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len,
+				&dig) != 0)) {
 		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
 		return true;
 	}
@@ -761,6 +832,14 @@ big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	b->status = c->status;
 	b->buf = buf;
 	b->len = l->src_len;
+	b->c_off = l->cipher_off;
+	b->c_len = l->cipher_len;
+	b->h_off = l->hash_off;
+	b->h_len = l->hash_len;
+	b->dig_dst[0] = dig.dig_dst[0];
+	b->dig_dst[1] = dig.dig_dst[1];
+	b->dig_len[0] = dig.dig_len[0];
+	b->dig_len[1] = dig.dig_len[1];
 	b->used_len = c->wr_len;
 	b->head = c->head;
 	b->failed = false;
@@ -901,7 +980,8 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		return true;
 	}
 	if (unlikely(runs_sync(w, s, (unsigned int)be, l.src_len))) {
-		if (!batchable(s, &l) || !big_add(w, vm, c, &l, s, (unsigned int)be)) {
+		if (!batchable(s, (unsigned int)be, &l) ||
+			!big_add(w, vm, c, &l, s, (unsigned int)be)) {
 			if (w->nb_big != 0)
 				big_run(w); /* keep the order in which the guest sent them */
 			handle_sync(w, vm, c, &l, s, (unsigned int)be);

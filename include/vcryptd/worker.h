@@ -116,13 +116,18 @@ struct vcd_big {
 	struct vcd_vm *vm;
 	const struct vcd_session *sess;
 	uint8_t be;
+	bool failed;
+	uint16_t head;
 	uint8_t *status;
 	uint8_t *buf; /* the guest's destination, holding the source: run in place */
 	uint32_t len;
+	uint32_t c_off, c_len; /* cipher region in buf */
+	uint32_t h_off, h_len; /* hash region (chains) */
 	uint32_t used_len;
-	uint16_t head;
-	bool failed;
+	uint8_t *dig_dst[2]; /* where the digest goes in the guest (chains) */
+	uint16_t dig_len[2];
 	uint8_t iv[16]; /* the IV the request has reached */
+	uint8_t digest[64];
 };
 
 struct vcd_worker_stats {
