@@ -215,6 +215,15 @@ locate_digest(const struct vcd_chain *c, uint32_t off, uint16_t len, struct vcd_
 	return it.left == 0 ? 0 : -EINVAL;
 }
 
+/* Copy a digest out to the (at most two) guest pieces locate_digest() found. */
+static inline void
+digest_out(const uint8_t *digest, uint8_t *const dst[2], const uint16_t len[2])
+{
+	memcpy(dst[0], digest, len[0]);
+	if (len[1] != 0)
+		memcpy(dst[1], digest + len[0], len[1]);
+}
+
 /* Lengths of one request, from its header, checked against the chain. */
 struct req_layout {
 	uint32_t iv_len;
@@ -509,6 +518,28 @@ ctr_add(uint8_t *ctr, uint16_t len, uint32_t n)
 }
 
 /*
+ * The IV a request has reached after one piece [piece, piece+len) of it:
+ * iv_keep() runs before the piece is ciphered (CBC decryption needs its last
+ * ciphertext block, which the piece overwrites), iv_next() after.
+ */
+static inline void
+iv_keep(const struct vcd_session *s, const uint8_t *piece, uint32_t len, uint8_t *saved)
+{
+	if (s->mode == VCD_MODE_CBC && !s->encrypt && len >= s->block)
+		memcpy(saved, piece + len - s->block, s->block);
+}
+
+static inline void
+iv_next(const struct vcd_session *s, uint8_t *iv, const uint8_t *piece, uint32_t len,
+	const uint8_t *saved)
+{
+	if (s->mode == VCD_MODE_CBC && len >= s->block)
+		memcpy(iv, s->encrypt ? piece + len - s->block : saved, s->block);
+	else if (s->mode == VCD_MODE_CTR)
+		ctr_add(iv, s->iv_len, len / s->block);
+}
+
+/*
  * Cipher @len bytes of @buf in place in pieces of at most VCD_SYNC_CHUNK:
  * the multi-buffer library keeps lane lengths in 16 bits (AES-CBC and 3DES
  * encryption of 64 KiB or more come out wrong in one job).  Each piece gets
@@ -526,15 +557,10 @@ cipher_chunks(uint8_t dev_id, void *sess, const struct vcd_session *s, uint8_t *
 		return cpu_run(dev_id, sess, buf, len, 0, len, 0, 0, iv, unused);
 	for (off = 0; off < len; off += n) {
 		n = RTE_MIN(len - off, (uint32_t)VCD_SYNC_CHUNK);
-		if (s->mode == VCD_MODE_CBC && !s->encrypt && n >= s->block)
-			memcpy(next_iv, buf + off + n - s->block,
-				s->block); /* before it is overwritten */
+		iv_keep(s, buf + off, n, next_iv);
 		if (!cpu_run(dev_id, sess, buf + off, n, 0, n, 0, 0, iv, unused))
 			return false;
-		if (s->mode == VCD_MODE_CBC && n >= s->block)
-			memcpy(iv, s->encrypt ? buf + off + n - s->block : next_iv, s->block);
-		else if (s->mode == VCD_MODE_CTR)
-			ctr_add(iv, s->iv_len, n / s->block);
+		iv_next(s, iv, buf + off, n, next_iv);
 	}
 	return true;
 }
@@ -597,6 +623,14 @@ runs_sync(const struct vcd_worker *w, const struct vcd_session *s, unsigned int 
 	return s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER || s->cs_auth[be] != NULL;
 }
 
+/* A request of @len bytes sent to backend @be (per-VM routing counters). */
+static inline void
+count_routed(const struct vcd_worker *w, struct vcd_vm *vm, unsigned int be, uint32_t len)
+{
+	vm->stats.routed_ops[w->stage[be].role]++;
+	vm->stats.routed_bytes[w->stage[be].role] += len;
+}
+
 static void
 handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	const struct req_layout *l, const struct vcd_session *s, unsigned int be)
@@ -604,17 +638,14 @@ handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	struct vcd_req r;
 	uint8_t st;
 
-	vm->stats.routed_ops[w->stage[be].role]++;
-	vm->stats.routed_bytes[w->stage[be].role] += l->src_len;
+	count_routed(w, vm, be, l->src_len);
 	st = run_sync(w, be, c, l, s, r.iv, r.digest);
 	if (st == VIRTIO_CRYPTO_OK && l->digest_len != 0) {
 		if (locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len, &r) !=
 			0) {
 			st = VIRTIO_CRYPTO_BADMSG;
 		} else {
-			memcpy(r.dig_dst[0], r.digest, r.dig_len[0]);
-			if (r.dig_len[1] != 0)
-				memcpy(r.dig_dst[1], r.digest + r.dig_len[0], r.dig_len[1]);
+			digest_out(r.digest, r.dig_dst, r.dig_len);
 		}
 	}
 	if (st == VIRTIO_CRYPTO_OK)
@@ -682,9 +713,7 @@ big_cipher(struct vcd_worker *w, const struct vcd_big *g, uint32_t off)
 		dig[n].va = unused;
 		memset(&aad[n], 0, sizeof(aad[n]));
 		status[n] = -1;
-		/* CBC decryption: the next IV is this piece's last block before it goes. */
-		if (s->mode == VCD_MODE_CBC && !s->encrypt && data[n].len >= s->block)
-			memcpy(saved[n], data[n].base + data[n].len - s->block, s->block);
+		iv_keep(s, data[n].base, data[n].len, saved[n]);
 		slot[n++] = b;
 	}
 	if (n == 0)
@@ -694,16 +723,10 @@ big_cipher(struct vcd_worker *w, const struct vcd_big *g, uint32_t off)
 		s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? s->cs[g->be] : s->cs_cipher[g->be], ofs,
 		&vec);
 	for (i = 0; i < n; i++) {
-		struct vcd_big *b = slot[i];
-		uint32_t len = data[i].len;
-
 		if (status[i] != 0)
-			b->failed = true;
-		else if (s->mode == VCD_MODE_CBC && len >= s->block)
-			memcpy(b->iv, s->encrypt ? data[i].base + len - s->block : saved[i],
-				s->block);
-		else if (s->mode == VCD_MODE_CTR)
-			ctr_add(b->iv, s->iv_len, len / s->block);
+			slot[i]->failed = true;
+		else
+			iv_next(s, slot[i]->iv, data[i].base, data[i].len, saved[i]);
 	}
 }
 
@@ -779,12 +802,8 @@ big_run(struct vcd_worker *w)
 
 		if (!b->failed) {
 			b->vm->stats.bytes += b->len;
-			if (b->dig_len[0] != 0) {
-				memcpy(b->dig_dst[0], b->digest, b->dig_len[0]);
-				if (b->dig_len[1] != 0)
-					memcpy(b->dig_dst[1], b->digest + b->dig_len[0],
-						b->dig_len[1]);
-			}
+			if (b->dig_len[0] != 0)
+				digest_out(b->digest, b->dig_dst, b->dig_len);
 		}
 		st->done_ops++;
 		st->done_bytes += b->len;
@@ -824,8 +843,7 @@ big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	}
 	if (seg_ptr(c->rd, c->nb_rd, src_off, l->src_len) != buf)
 		seg_copy(c->rd, c->nb_rd, src_off, buf, l->src_len);
-	vm->stats.routed_ops[w->stage[be].role]++;
-	vm->stats.routed_bytes[w->stage[be].role] += l->src_len;
+	count_routed(w, vm, be, l->src_len);
 	b->vm = vm;
 	b->sess = s;
 	b->be = (uint8_t)be;
@@ -858,6 +876,20 @@ stage_room(const struct vcd_stage *st)
 }
 
 /*
+ * Whether queue pair @st can take a request of @len bytes at all: within what
+ * it takes as mbufs, and where guest memory has no IOVA for it (dma.h) only
+ * as a bounce buffer.  @queued: an op already built (@bounced: in a bounce
+ * buffer), which moves only if it is at most 64 KiB (one segment each way).
+ */
+static inline bool
+qp_takes(const struct vcd_stage *st, uint32_t len, bool queued, bool bounced)
+{
+	if (len > st->max_data || (queued && len > VCD_ASYNC_MAX_DATA))
+		return false;
+	return !st->bounce_only || bounced || (!queued && len <= VCD_BOUNCE_SIZE);
+}
+
+/*
  * The backends that could take a request of session @s with @len data bytes,
  * as route.h's candidates.  @queued: for an op already built (moved or run
  * again): only queue pairs that take it as it is, and never @exclude.
@@ -875,15 +907,12 @@ candidates(const struct vcd_worker *w, const struct vcd_session *s, uint32_t len
 		bool sync = runs_sync(w, s, b, len);
 
 		mask &= (uint16_t)(mask - 1);
-		if ((int)b == exclude || len > st->max_data ||
-			(st->bounce_only && !bounced && (queued || len > VCD_BOUNCE_SIZE)))
-			continue;
 		/*
 		 * Built ops over 64 KiB stay where they are (their mbufs suit that
-		 * PMD); smaller ones are one segment each way and run anywhere,
-		 * through run_op_sync() where the backend runs them synchronously.
+		 * PMD); smaller ones run anywhere, through run_op_sync() where the
+		 * backend runs them synchronously.
 		 */
-		if (queued && len > VCD_ASYNC_MAX_DATA)
+		if ((int)b == exclude || !qp_takes(st, len, queued, bounced))
 			continue;
 		c[n].backend = (uint8_t)b;
 		c[n].role = st->role;
@@ -911,14 +940,11 @@ route(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_session *s, uint
 	bool spilled;
 	int b;
 
-	if (w->nb_backends == 1) { /* nothing to choose: only what it cannot take */
-		const struct vcd_stage *st = &w->stage[0];
-
-		if (!((len > VCD_ASYNC_MAX_DATA ? s->large_mask : s->small_mask) & 1u) ||
-			len > st->max_data || (st->bounce_only && len > VCD_BOUNCE_SIZE))
-			return VCD_ROUTE_NONE;
-		return 0;
-	}
+	if (w->nb_backends == 1) /* nothing to choose: only what it cannot take */
+		return (len > VCD_ASYNC_MAX_DATA ? s->large_mask : s->small_mask) & 1u &&
+				qp_takes(&w->stage[0], len, false, false)
+			? 0
+			: VCD_ROUTE_NONE;
 	n = candidates(w, s, len, false, -1, false, c);
 	b = vcd_route_pick(c, n, len, threshold_of(w, s), &spilled);
 	if (b >= 0 && spilled) {
@@ -1029,8 +1055,7 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	r->t0 = w->now;
 	count_add(&s->inflight, 1);
 	vm->inflight++;
-	vm->stats.routed_ops[bst->role]++;
-	vm->stats.routed_bytes[bst->role] += l.src_len;
+	count_routed(w, vm, (unsigned int)be, l.src_len);
 	bst->ops[bst->n++] = op;
 	return true;
 }
@@ -1365,11 +1390,8 @@ complete_op(struct vcd_worker *w, struct rte_crypto_op *op)
 	if (st == VIRTIO_CRYPTO_OK) {
 		if (r->bounce >= 0)
 			scatter_out(r, op->sym->m_src->buf_addr);
-		if (r->sess->digest_len != 0) {
-			memcpy(r->dig_dst[0], r->digest, r->dig_len[0]);
-			if (r->dig_len[1] != 0)
-				memcpy(r->dig_dst[1], r->digest + r->dig_len[0], r->dig_len[1]);
-		}
+		if (r->sess->digest_len != 0)
+			digest_out(r->digest, r->dig_dst, r->dig_len);
 		vm->stats.bytes += op->sym->m_src->pkt_len;
 	}
 	w->stage[r->backend].done_ops++;
