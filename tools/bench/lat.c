@@ -204,22 +204,15 @@ static int
 lat_algo(
 	struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a, uint64_t *t_submit)
 {
-	static const uint8_t key[64] = "vcdbench latency key, not a secret, 64 bytes long........";
-	struct vcd_sess_params p;
 	struct lat l;
 	unsigned int i;
-	int64_t sid;
+	int64_t sid = bench_session(db, a);
 	int rc = 0, bad = 0;
 
-	vcdb_algo_session(a, VIRTIO_CRYPTO_OP_ENCRYPT,
-		VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH, key, key, &p);
-	sid = vcdb_session_create(db, &p);
-	if (sid < 0) {
-		fprintf(stderr, "%s: session refused (%s)\n", a->name, strerror((int)-sid));
+	if (sid < 0)
 		return 1;
-	}
 	for (i = 0; i < cfg->nr_sizes && rc == 0; i++) {
-		if (cfg->sizes[i] % a->block || cfg->sizes[i] > cfg->vo.max_data)
+		if (!bench_size_ok(cfg, a, cfg->sizes[i]))
 			continue;
 		memset(&l, 0, sizeof(l));
 		l.t_submit = t_submit;

@@ -40,6 +40,14 @@ struct bench_cfg {
 void bench_req(const struct bench_cfg *cfg, const struct vcdb_algo *a, int64_t sid, uint32_t size,
 	struct vcdb_req *r);
 
+/*
+ * The encrypt session throughput and latency runs measure on (a fixed key); its id,
+ * or < 0 after saying why it was refused.
+ */
+int64_t bench_session(struct vcdb *db, const struct vcdb_algo *a);
+/* Whether @size is a request size of @a that the frontend can send. */
+bool bench_size_ok(const struct bench_cfg *cfg, const struct vcdb_algo *a, uint32_t size);
+
 int run_verify(struct vcdb *db, const struct bench_cfg *cfg);
 int run_throughput(struct vcdb *db, const struct bench_cfg *cfg);
 int run_malformed(struct vcdb *db, const struct bench_cfg *cfg);

@@ -54,6 +54,27 @@ bench_req(const struct bench_cfg *cfg, const struct vcdb_algo *a, int64_t sid, u
 	r->hash_result_len = a->digest_len;
 }
 
+int64_t
+bench_session(struct vcdb *db, const struct vcdb_algo *a)
+{
+	static const uint8_t key[64] = "vcdbench measuring key, not a secret, 64 bytes long......";
+	struct vcd_sess_params p;
+	int64_t sid;
+
+	vcdb_algo_session(a, VIRTIO_CRYPTO_OP_ENCRYPT,
+		VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH, key, key, &p);
+	sid = vcdb_session_create(db, &p);
+	if (sid < 0)
+		fprintf(stderr, "%s: session refused (%s)\n", a->name, strerror((int)-sid));
+	return sid;
+}
+
+bool
+bench_size_ok(const struct bench_cfg *cfg, const struct vcdb_algo *a, uint32_t size)
+{
+	return size % a->block == 0 && size <= cfg->vo.max_data;
+}
+
 /* Stage up to one burst (bounded by free slots and what is left); kick once. */
 static int
 tput_submit(struct vcdb *db, const struct vcdb_req *r, unsigned int burst, uint64_t left)
@@ -168,22 +189,15 @@ tput_print(
 static int
 tput_algo(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a)
 {
-	static const uint8_t key[64] = "vcdbench throughput key, not a secret, 64 bytes long.....";
-	struct vcd_sess_params p;
 	struct tput t;
 	unsigned int i;
-	int64_t sid;
+	int64_t sid = bench_session(db, a);
 	int rc = 0, bad = 0;
 
-	vcdb_algo_session(a, VIRTIO_CRYPTO_OP_ENCRYPT,
-		VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH, key, key, &p);
-	sid = vcdb_session_create(db, &p);
-	if (sid < 0) {
-		fprintf(stderr, "%s: session refused (%s)\n", a->name, strerror((int)-sid));
+	if (sid < 0)
 		return 1;
-	}
 	for (i = 0; i < cfg->nr_sizes && rc == 0; i++) {
-		if (cfg->sizes[i] % a->block || cfg->sizes[i] > cfg->vo.max_data)
+		if (!bench_size_ok(cfg, a, cfg->sizes[i]))
 			continue;
 		memset(&t, 0, sizeof(t));
 		rc = tput_one(db, cfg, a, sid, cfg->sizes[i], &t);
