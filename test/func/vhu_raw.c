@@ -9,10 +9,9 @@
 #include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/time.h>
-#include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "vcdbench.h"
 #include "vhu_raw.h"
 
 #define MAX_FDS 8
@@ -31,37 +30,9 @@ struct mem_table_msg {
 	uint64_t gpa, size, uaddr, mmap_offset;
 };
 
-static void
-sleep_ms(unsigned int ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-static int
-connect_once(const char *path)
-{
-	struct sockaddr_un sa = {.sun_family = AF_UNIX};
-	int fd, err;
-
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	strcpy(sa.sun_path, path);
-	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	if (fd < 0)
-		return -errno;
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0)
-		return fd;
-	err = -errno;
-	close(fd);
-	return err;
-}
-
 int
 vhu_raw_open(struct vhu_raw *v, const char *path, size_t mem_size, unsigned int timeout_ms)
 {
-	unsigned int waited = 0;
 	void *va;
 	int err;
 
@@ -75,19 +46,13 @@ vhu_raw_open(struct vhu_raw *v, const char *path, size_t mem_size, unsigned int 
 		goto fail;
 	v->mem = va;
 	v->mem_size = mem_size;
-	for (;;) {
-		v->sock = connect_once(path);
-		if (v->sock >= 0) {
-			/* A payload that never comes fails too (poll() bounds the rest). */
-			struct timeval tv = {.tv_sec = 10};
+	v->sock = vcdb_unix_connect(path, timeout_ms);
+	if (v->sock >= 0) {
+		/* A payload that never comes fails too (poll() bounds the rest). */
+		struct timeval tv = {.tv_sec = 10};
 
-			setsockopt(v->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-			return 0;
-		}
-		if (waited >= timeout_ms || (v->sock != -ENOENT && v->sock != -ECONNREFUSED))
-			break;
-		sleep_ms(50);
-		waited += 50;
+		setsockopt(v->sock, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+		return 0;
 	}
 	errno = -v->sock;
 	v->sock = -1;

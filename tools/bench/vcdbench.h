@@ -66,6 +66,12 @@ struct vcdb;
 
 /* Connect to @path (retrying), negotiate, share memory, start the data queue. */
 int vcdb_open(struct vcdb **out, const char *path, const struct vcdb_opts *opts);
+
+/*
+ * Connect to the vhost-user server socket @path, retrying for up to @timeout_ms
+ * while it does not exist yet or refuses; the socket, or -errno.
+ */
+int vcdb_unix_connect(const char *path, unsigned int timeout_ms);
 /* Stop the queue (GET_VRING_BASE), disconnect, unmap.  NULL is fine. */
 void vcdb_close(struct vcdb *db);
 /* Drop the connection at once, requests in flight or not (a QEMU crash). */

@@ -76,7 +76,7 @@ set_timeout(int fd, unsigned int ms)
 
 /* Retry while the backend is not listening yet, like QEMU's reconnect=1. */
 int
-vhu_connect(struct vcdb *db, const char *path)
+vcdb_unix_connect(const char *path, unsigned int timeout_ms)
 {
 	unsigned int waited = 0;
 	int fd;
@@ -85,11 +85,19 @@ vhu_connect(struct vcdb *db, const char *path)
 		fd = connect_once(path);
 		if (fd >= 0 || (fd != -ENOENT && fd != -ECONNREFUSED))
 			break;
-		if (waited >= db->o.connect_timeout_ms)
+		if (waited >= timeout_ms)
 			break;
 		sleep_ms(50);
 		waited += 50;
 	}
+	return fd;
+}
+
+int
+vhu_connect(struct vcdb *db, const char *path)
+{
+	int fd = vcdb_unix_connect(path, db->o.connect_timeout_ms);
+
 	if (fd < 0)
 		return fd;
 	db->sock = fd;
