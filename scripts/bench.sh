@@ -349,6 +349,19 @@ EOF
 	fi
 }
 
+# Wait up to 30 s for the command to succeed while PID runs: 0, 1 (too long) or 2 (PID exited).
+wait_ready() { # PID COMMAND...
+	wr_pid=$1
+	shift
+	wr_i=0
+	until "$@"; do
+		kill -0 "$wr_pid" 2>/dev/null || return 2
+		wr_i=$((wr_i + 1))
+		[ "$wr_i" -lt 300 ] || return 1
+		sleep 0.1
+	done
+}
+
 vc_start() { # [VARIANT] (default cpu_only)
 	conf="$W/vcryptd.conf"
 	[ "${1:-cpu_only}" = cpu_only ] || conf="$W/vcryptd-$1.conf"
@@ -359,17 +372,14 @@ vc_start() { # [VARIANT] (default cpu_only)
 	echo "bench.sh: vcryptd -c $conf" >>"$W/vcryptd.log"
 	"$VCRYPTD" -c "$conf" --socket "$W/vm0.sock" >>"$W/vcryptd.log" 2>&1 &
 	VPID=$!
-	i=0
-	# this start's own "ready:" line (the log collects every start)
-	until [ -S "$W/vm0.sock" ] && [ "$(grep -c "ready:" "$W/vcryptd.log")" -gt "$ready0" ]; do
-		kill -0 "$VPID" 2>/dev/null || {
-			VPID=""
-			return 1
-		}
-		i=$((i + 1))
-		[ "$i" -lt 300 ] || return 1
-		sleep 0.1
-	done
+	wait_ready "$VPID" vc_ready || {
+		[ $? -ne 2 ] || VPID=""
+		return 1
+	}
+}
+
+vc_ready() { # this start's own "ready:" line (the log collects every start)
+	[ -S "$W/vm0.sock" ] && [ "$(grep -c "ready:" "$W/vcryptd.log")" -gt "$ready0" ]
 }
 
 vc_stop() {
@@ -493,16 +503,10 @@ ex_start() {
 		--vdev crypto_aesni_mb -- --socket-file "$WORKER_CPU,$W/ex.sock" \
 		--config "($WORKER_CPU,0,0)" >>"$W/example.log" 2>&1 &
 	EPID=$!
-	i=0
-	until [ -S "$W/ex.sock" ]; do
-		kill -0 "$EPID" 2>/dev/null || {
-			EPID=""
-			return 1
-		}
-		i=$((i + 1))
-		[ "$i" -lt 300 ] || return 1
-		sleep 0.1
-	done
+	wait_ready "$EPID" test -S "$W/ex.sock" || {
+		[ $? -ne 2 ] || EPID=""
+		return 1
+	}
 }
 
 ex_stop() {
