@@ -90,7 +90,9 @@ usage(FILE *f)
 		"options:\n"
 		"  --session-layout L     qemu70 | qemu72 | qemu81 (default qemu70)\n"
 		"  --startup S            qemu70 | qemu72 | dpdk (default: follows the layout)\n"
-		"  --style S              linux | dpdk | direct request layout (default linux)\n"
+		"  --style S              linux | dpdk | direct request layout (default linux);\n"
+		"                         dpdk also negotiates as DPDK's crypto_virtio PMD:\n"
+		"                         no event idx, VRING_AVAIL_F_NO_INTERRUPT (it polls)\n"
 		"  --algo LIST|all        e.g. "
 		"aes-cbc-128,aes-xts-512,3des-cbc,aes-cbc-128-hmac-sha1\n"
 		"                         aes-ecb-128 (crypto_aesni_mb) and 3des-ctr\n"
@@ -104,7 +106,8 @@ usage(FILE *f)
 		"  --ring-size N          virtqueue size (default 256)\n"
 		"  --regions N            guest memory regions 1..4 (default 1)\n"
 		"  --seed N               random seed for verify (default 1)\n"
-		"  --timeout MS           longest wait for an answer (default 5000)\n"
+		"  --timeout MS           longest wait for an answer or a vhost-user reply\n"
+		"                         (default 5000)\n"
 		"  --connect-timeout MS   keep retrying connect() this long (default 5000)\n"
 		"  --dst-extra N          destination N bytes longer than the data (linux style)\n"
 		"  --chain-order O        auto | cipher-hash | hash-cipher (default auto)\n"
@@ -308,7 +311,11 @@ parse_number(struct bench_cfg *cfg, int opt, const char *arg)
 	case OPT_REGIONS:
 		return parse_uint(arg, &cfg->vo.nr_regions);
 	case OPT_TIMEOUT:
-		return parse_uint(arg, &cfg->timeout_ms);
+		/* Also the wait for each vhost-user reply: slow daemons (valgrind) need both. */
+		if (parse_uint(arg, &cfg->timeout_ms) != 0)
+			return -EINVAL;
+		cfg->vo.reply_timeout_ms = cfg->timeout_ms;
+		return 0;
 	case OPT_CONNECT_TIMEOUT:
 		return parse_uint(arg, &cfg->vo.connect_timeout_ms);
 	case OPT_DST_EXTRA:
@@ -380,6 +387,16 @@ cfg_finish(struct bench_cfg *cfg)
 		cfg->cross_region = false;
 	if (!reuse_set)
 		cfg->vo.reuse = cfg->style == VCDB_STYLE_DPDK ? VCDB_REUSE_FIFO : VCDB_REUSE_LIFO;
+	/*
+	 * DPDK's crypto_virtio PMD (22.11) negotiates VIRTIO_F_VERSION_1 alone
+	 * (VIRTIO_CRYPTO_PMD_GUEST_FEATURES: no event idx) and sets
+	 * VRING_AVAIL_F_NO_INTERRUPT when it starts a queue (virtio_rxtx.c): it
+	 * polls, so the device never writes the call eventfd.  Do the same.
+	 */
+	if (cfg->style == VCDB_STYLE_DPDK) {
+		cfg->vo.no_event_idx = true;
+		cfg->vo.no_interrupt = true;
+	}
 	return 0;
 }
 
