@@ -92,21 +92,66 @@ vcd_vring_setup(struct vcd_vring *vr, int vid, uint16_t qid, struct rte_vhost_me
 	return 0;
 }
 
-/* Append a host range, merging it with the previous segment when contiguous. */
-static int
-seg_append(struct vcd_seg *segs, uint16_t *nb, uint16_t max, uint8_t *va, uint32_t len)
+/*
+ * Guest physical address to host pointer, through the region the previous
+ * lookup hit (*hint) before searching them all: a request's buffers nearly
+ * always lie in one region.  Same rule as rte_vhost_va_from_guest_pa(): the
+ * region holding @gpa, *len cut to what it holds from there; NULL if none.
+ */
+static inline uint8_t *
+xlate(const struct rte_vhost_memory *mem, uint32_t *hint, uint64_t gpa, uint64_t *len)
 {
-	struct vcd_seg *prev = *nb ? &segs[*nb - 1] : NULL;
+	const struct rte_vhost_mem_region *r = &mem->regions[*hint];
+	uint64_t off;
 
-	if (prev != NULL && prev->va + prev->len == va && (uint64_t)prev->len + len <= UINT32_MAX) {
-		prev->len += len;
-		return 0;
+	/* off wraps past the size when @gpa lies below the region */
+	if (unlikely(*hint >= mem->nregions || (off = gpa - r->guest_phys_addr) >= r->size)) {
+		uint32_t i;
+
+		for (i = 0; i < mem->nregions; i++) {
+			r = &mem->regions[i];
+			off = gpa - r->guest_phys_addr;
+			if (off < r->size)
+				break;
+		}
+		if (i == mem->nregions)
+			return NULL;
+		*hint = i;
 	}
-	if (*nb >= max)
-		return -E2BIG;
-	segs[*nb].va = va;
-	segs[*nb].len = len;
-	(*nb)++;
+	if (*len > r->size - off)
+		*len = r->size - off;
+	return (uint8_t *)(uintptr_t)(r->host_user_addr + off);
+}
+
+/*
+ * Append [gpa, gpa+len) to @segs as host pieces, merging each with the
+ * previous segment when host-contiguous; *mapped grows by what was appended.
+ */
+static inline int
+map_into(const struct rte_vhost_memory *mem, uint32_t *hint, uint64_t gpa, uint32_t len,
+	struct vcd_seg *segs, uint16_t *nb, uint16_t max, uint32_t *mapped)
+{
+	while (len > 0) {
+		uint64_t l = len;
+		uint8_t *va = xlate(mem, hint, gpa, &l);
+		struct vcd_seg *prev = *nb != 0 ? &segs[*nb - 1] : NULL;
+
+		if (unlikely(va == NULL))
+			return -EFAULT;
+		if (prev != NULL && prev->va + prev->len == va &&
+			(uint64_t)prev->len + l <= UINT32_MAX) {
+			prev->len += (uint32_t)l;
+		} else {
+			if (unlikely(*nb >= max))
+				return -E2BIG;
+			segs[*nb].va = va;
+			segs[*nb].len = (uint32_t)l;
+			(*nb)++;
+		}
+		*mapped += (uint32_t)l;
+		gpa += l;
+		len -= (uint32_t)l;
+	}
 	return 0;
 }
 
@@ -114,20 +159,9 @@ int
 vcd_vring_map(const struct vcd_vring *vr, uint64_t gpa, uint32_t len, struct vcd_seg *segs,
 	uint16_t *nb, uint16_t max)
 {
-	while (len > 0) {
-		uint64_t l = len;
-		uint64_t va = rte_vhost_va_from_guest_pa(vr->mem, gpa, &l);
-		int rc;
+	uint32_t hint = vr->xlate_hint, mapped = 0;
 
-		if (unlikely(va == 0 || l == 0))
-			return -EFAULT;
-		rc = seg_append(segs, nb, max, (uint8_t *)(uintptr_t)va, (uint32_t)l);
-		if (unlikely(rc != 0))
-			return rc;
-		gpa += l;
-		len -= (uint32_t)l;
-	}
-	return 0;
+	return map_into(vr->mem, &hint, gpa, len, segs, nb, max, &mapped);
 }
 
 /* Host pointer to the last byte of [gpa, gpa+len), or NULL if it is not guest memory. */
@@ -135,17 +169,18 @@ static uint8_t *
 map_last_byte(const struct vcd_vring *vr, uint64_t gpa, uint32_t len)
 {
 	uint64_t l = 1;
-	uint64_t va;
+	uint32_t hint = vr->xlate_hint;
 
 	if (len == 0 || gpa + len < gpa)
 		return NULL;
-	va = rte_vhost_va_from_guest_pa(vr->mem, gpa + len - 1, &l);
-	return va != 0 ? (uint8_t *)(uintptr_t)va : NULL;
+	return xlate(vr->mem, &hint, gpa + len - 1, &l);
 }
 
 /* Walk state shared by the direct and the indirect walk. */
 struct walk {
 	struct vcd_chain *c;
+	const struct rte_vhost_memory *mem;
+	uint32_t hint; /* region of the last translation (xlate) */
 	uint64_t rd_total, wr_total;
 	bool rd_full, wr_full;     /* segment arrays full: the rest is walked, not mapped */
 	struct vring_desc last_wr; /* last writable descriptor seen */
@@ -161,8 +196,8 @@ walk_fail(struct walk *w, enum vcd_chain_err err)
 	w->mapping = false;
 }
 
-static void
-walk_buffer(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *d)
+static inline __attribute__((always_inline)) void
+walk_buffer(struct walk *w, const struct vring_desc *d)
 {
 	struct vcd_chain *c = w->c;
 	int rc;
@@ -170,38 +205,28 @@ walk_buffer(const struct vcd_vring *vr, struct walk *w, const struct vring_desc 
 	if (d->flags & VRING_DESC_F_WRITE) {
 		w->last_wr = *d;
 		w->have_wr = true;
-	} else if (w->have_wr) {
+	} else if (unlikely(w->have_wr)) {
 		walk_fail(w, VCD_CHAIN_ORDER);
 	}
-	if (!w->mapping || d->len == 0)
+	if (unlikely(!w->mapping) || d->len == 0)
 		return;
 	if (d->flags & VRING_DESC_F_WRITE) {
 		w->wr_total += d->len;
-		rc = w->wr_full
-			? 0
-			: vcd_vring_map(vr, d->addr, d->len, c->wr, &c->nb_wr, VCD_CHAIN_MAX_SEGS);
+		rc = w->wr_full ? 0
+				: map_into(w->mem, &w->hint, d->addr, d->len, c->wr, &c->nb_wr,
+					  VCD_CHAIN_MAX_SEGS, &c->wr_mapped);
 		w->wr_full |= rc == -E2BIG;
 	} else {
 		w->rd_total += d->len;
-		rc = w->rd_full
-			? 0
-			: vcd_vring_map(vr, d->addr, d->len, c->rd, &c->nb_rd, VCD_CHAIN_MAX_SEGS);
+		rc = w->rd_full ? 0
+				: map_into(w->mem, &w->hint, d->addr, d->len, c->rd, &c->nb_rd,
+					  VCD_CHAIN_MAX_SEGS, &c->rd_mapped);
 		w->rd_full |= rc == -E2BIG;
 	}
 	/* Totals fit the used ring's 32-bit length, and 1 GiB bounds what we ever map. */
-	if ((rc != 0 && rc != -E2BIG) || w->rd_total > (1u << 30) || w->wr_total > UINT32_MAX)
+	if (unlikely((rc != 0 && rc != -E2BIG) || w->rd_total > (1u << 30) ||
+		    w->wr_total > UINT32_MAX))
 		walk_fail(w, VCD_CHAIN_BAD_ADDR);
-}
-
-static uint32_t
-seg_sum(const struct vcd_seg *s, uint16_t n)
-{
-	uint32_t sum = 0;
-	uint16_t i;
-
-	for (i = 0; i < n; i++)
-		sum += s[i].len;
-	return sum;
 }
 
 /*
@@ -265,15 +290,14 @@ walk_table(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *
 				walk_fail(w, VCD_CHAIN_BAD_INDIRECT);
 				return false;
 			}
-			itbl = (const void *)(uintptr_t)rte_vhost_va_from_guest_pa(
-				vr->mem, d.addr, &l);
+			itbl = (const void *)xlate(w->mem, &w->hint, d.addr, &l);
 			if (itbl == NULL || l != d.len) {
 				walk_fail(w, VCD_CHAIN_BAD_INDIRECT);
 				return false;
 			}
 			return walk_table(vr, w, itbl, d.len / sizeof(d), 0, true);
 		}
-		walk_buffer(vr, w, &d);
+		walk_buffer(w, &d);
 		if (!(d.flags & VRING_DESC_F_NEXT))
 			return true;
 		idx = d.next;
@@ -283,7 +307,7 @@ walk_table(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *
 void
 vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c)
 {
-	struct walk w = {.c = c, .mapping = true};
+	struct walk w = {.c = c, .mem = vr->mem, .hint = vr->xlate_hint, .mapping = true};
 	uint16_t slot = vr->last_avail++ & (vr->size - 1);
 
 	c->head = *(volatile uint16_t *)&vr->avail->ring[slot];
@@ -296,12 +320,13 @@ vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c)
 		c->err = VCD_CHAIN_BAD_HEAD;
 		return;
 	}
-	if (!walk_table(vr, &w, vr->desc, vr->size, c->head, false))
+	if (!walk_table(vr, &w, vr->desc, vr->size, c->head, false)) {
+		vr->xlate_hint = w.hint;
 		return;
+	}
+	vr->xlate_hint = w.hint;
 	c->rd_len = (uint32_t)w.rd_total;
 	c->wr_len = (uint32_t)w.wr_total;
-	c->rd_mapped = seg_sum(c->rd, c->nb_rd);
-	c->wr_mapped = seg_sum(c->wr, c->nb_wr);
 	if (!w.have_wr || w.last_wr.len == 0)
 		return;
 	if (c->err == VCD_CHAIN_OK && !w.wr_full && c->nb_wr > 0) {

@@ -1072,7 +1072,12 @@ pop_budget(const struct vcd_worker *w)
 	return (uint16_t)RTE_MIN(room, (uint32_t)w->burst);
 }
 
-/* Warm the lines of a popped chain that handle_chain() reads and writes first. */
+/*
+ * Warm the lines of a popped chain that handle_chain() reads, and for writing
+ * those the device and the completion write: the destination's first line and
+ * the status byte (the frontend's CPU holds them; a read prefetch would cost a
+ * second transfer to take ownership).
+ */
 static inline void
 prefetch_chain(const struct vcd_chain *c)
 {
@@ -1082,41 +1087,51 @@ prefetch_chain(const struct vcd_chain *c)
 		rte_prefetch0(c->rd[i].va);
 	if (c->nb_rd > 0 && c->rd[0].len > RTE_CACHE_LINE_SIZE)
 		rte_prefetch0(c->rd[0].va + RTE_CACHE_LINE_SIZE);
+	if (c->nb_wr > 0)
+		__builtin_prefetch(c->wr[0].va, 1);
 	if (c->status != NULL)
-		rte_prefetch0(c->status);
+		__builtin_prefetch(c->status, 1);
 }
 
 /*
- * Take up to a burst of chains.  Chain i+1 is popped (its descriptors walked)
- * and its header prefetched before chain i is handled, so that the misses on
- * lines the guest has just written on another CPU overlap with work.
+ * Take up to a burst of chains, through a four-stage software pipeline: while
+ * chain i is handled, chain i+1 has been popped (descriptors walked, header,
+ * data and status prefetched), chain i+2's indirect table and chain i+3's head
+ * descriptor are on their way.  Each stage's lines, written a moment ago by
+ * the guest on another CPU, thus get one whole chain's work to arrive.
  */
 static unsigned int
 poll_vm(struct vcd_worker *w, struct vcd_vm *vm)
 {
 	struct vcd_chain *cur = &w->chain[0], *next = &w->chain[1], *t;
-	uint16_t n = vcd_vring_avail_count(&vm->vr);
+	struct vcd_vring *vr = &vm->vr;
+	uint16_t n = vcd_vring_avail_count(vr);
 	uint16_t i;
 
 	if (n == 0)
 		return 0;
 	n = RTE_MIN(n, pop_budget(w));
+	for (i = 0; i < n && i < 3; i++)
+		vcd_vring_prefetch_desc(vr, i);
+	vcd_vring_prefetch_used(vr);
+	vcd_vring_prefetch_table(vr, 0);
 	if (n > 1)
-		vcd_vring_prefetch(&vm->vr, 1);
-	vcd_vring_pop(&vm->vr, cur);
+		vcd_vring_prefetch_table(vr, 1);
+	vcd_vring_pop(vr, cur);
 	prefetch_chain(cur);
 	for (i = 0; i < n; i++) {
-		bool ahead = i + 1 < n;
-
-		if (ahead) {
-			if (i + 2 < n)
-				vcd_vring_prefetch(&vm->vr, 1);
-			vcd_vring_pop(&vm->vr, next);
+		/* vr->last_avail is chain i+1's slot here */
+		if (i + 3 < n)
+			vcd_vring_prefetch_desc(vr, 2);
+		if (i + 2 < n)
+			vcd_vring_prefetch_table(vr, 1);
+		if (i + 1 < n) {
+			vcd_vring_pop(vr, next);
 			prefetch_chain(next);
 		}
 		if (unlikely(!handle_chain(w, vm, cur))) {
 			/* Not taken after all (nor the one popped ahead): next poll. */
-			vm->vr.last_avail -= ahead ? 2 : 1;
+			vr->last_avail -= i + 1 < n ? 2 : 1;
 			vm->stats.requests--;
 			break;
 		}

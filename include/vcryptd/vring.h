@@ -80,6 +80,7 @@ struct vcd_vring {
 	bool event_idx;
 	int callfd;
 	uint32_t pending_used; /* entries written since the last publish */
+	uint32_t xlate_hint;   /* memory region of the last translation: tried first */
 };
 
 /* Fill @vr from librte_vhost's view of vring @qid of @vid; takes ownership of @mem. */
@@ -108,25 +109,51 @@ vcd_vring_avail_count(const struct vcd_vring *vr)
 void vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c);
 
 /*
- * Warm the caches for the chain @ahead slots after the next one: its head
- * descriptor and, for an indirect chain, the start of its table.  Guest
- * values are only used as prefetch hints here, never dereferenced.
+ * Prefetch stages for the chain @ahead slots after the next one, issued a few
+ * chains before it is popped so that the misses on lines the guest has just
+ * written on another CPU overlap with the work on the chains before it.  Guest
+ * values are only used as prefetch hints here, never dereferenced unchecked.
+ *
+ * Stage 1: its head descriptor.
  */
 static inline void
-vcd_vring_prefetch(const struct vcd_vring *vr, uint16_t ahead)
+vcd_vring_prefetch_desc(const struct vcd_vring *vr, uint16_t ahead)
+{
+	uint16_t mask = vr->size - 1;
+	uint16_t head = vr->avail->ring[(uint16_t)(vr->last_avail + ahead) & mask] & mask;
+
+	__builtin_prefetch(&vr->desc[head]);
+}
+
+/*
+ * Stage 2, one chain later: for an indirect chain, the start of its table (two
+ * lines: the five or six descriptors of a virtio-crypto request).  Reads the
+ * head descriptor that stage 1 brought in.
+ */
+static inline void
+vcd_vring_prefetch_table(const struct vcd_vring *vr, uint16_t ahead)
 {
 	uint16_t mask = vr->size - 1;
 	uint16_t head = vr->avail->ring[(uint16_t)(vr->last_avail + ahead) & mask] & mask;
 	const struct vring_desc *d = &vr->desc[head];
 
-	__builtin_prefetch(d);
-	if (ahead > 0 && (d->flags & VRING_DESC_F_INDIRECT)) {
-		uint64_t len = 64;
+	if (d->flags & VRING_DESC_F_INDIRECT) {
+		uint64_t len = 128;
 		uint64_t va = rte_vhost_va_from_guest_pa(vr->mem, d->addr, &len);
 
-		if (va != 0)
+		if (va != 0) {
 			__builtin_prefetch((const void *)(uintptr_t)va);
+			if (len > 64)
+				__builtin_prefetch((const void *)(uintptr_t)(va + 64));
+		}
 	}
+}
+
+/* The used-ring entry the next completion will write, for writing. */
+static inline void
+vcd_vring_prefetch_used(const struct vcd_vring *vr)
+{
+	__builtin_prefetch(&vr->used->ring[vr->used_idx & (vr->size - 1)], 1);
 }
 
 /* Write a used entry (not yet visible to the guest). */
