@@ -57,6 +57,9 @@ usage: scripts/bench.sh [options]
   --queue-depth N     requests in flight, vcryptd-bench (default 64)
   --style S           vcryptd's frontend request layout: dpdk (default, the same as the
                       example gets) or linux (Linux virtio_crypto driver)
+  --out-of-place      the frontend's destination is a separate buffer (default: in place,
+                      destination = source, as dpdk-test-crypto-perf runs the raw PMD and
+                      as the guest profiles run crypto_virtio); the raw column stays in place
   --cpus MAIN,WORKER  CPUs: control lcore + client, worker lcore (default 0,1)
   --stall S           seconds without an answer that count as a stall (default 5)
   --no-raw, --no-vcryptd, --no-example, --no-routed, --no-latency   skip a part
@@ -83,6 +86,7 @@ RT_THRESHOLD=auto
 BURST=32
 QDEPTH=64
 STYLE=dpdk
+PLACE=in
 CPUS=0,1
 STALL=5
 RUN_RAW=1
@@ -107,6 +111,7 @@ while [ $# -gt 0 ]; do
 	--no-example) RUN_EX=0 ;;
 	--no-routed) RUN_RT=0 ;;
 	--no-latency) RUN_LAT=0 ;;
+	--out-of-place) PLACE=out ;;
 	-h | --help)
 		usage
 		exit 0
@@ -164,6 +169,8 @@ for v in "$REPS" "$OPS" "$BYTES" "$LAT_OPS" "$BURST" "$QDEPTH" "$STALL" "$RT_OPS
 done
 [ "$RT_REPS" -le "$REPS" ] || RT_REPS=$REPS
 case $STYLE in dpdk | linux) ;; *) die "--style: dpdk or linux" ;; esac
+PLACE_ARG=""
+[ "$PLACE" = in ] && PLACE_ARG=--in-place
 case $RT_THRESHOLD in
 auto | never) ;;
 '' | *[!0-9KM]* | [KM]* | *[KM]?*) die "--routed-threshold: auto, never or bytes (16384, 16K, 1M)" ;;
@@ -414,6 +421,7 @@ bench_run() { # PID SOCKET OUT ARGS...
 	r0=$(worker_run_ns "$pid")
 	p0=$(cpu_pressure_us)
 	rc=0
+	set -- "$@" ${PLACE_ARG:+"$PLACE_ARG"}
 	timeout $((STALL * 3 + 120)) taskset -c "$MAIN_CPU" "$BENCH" --socket "$sock" \
 		--timeout $((STALL * 1000)) --connect-timeout 10000 --json "$@" >"$out.json" 2>"$out.err" || rc=$?
 	p1=$(cpu_pressure_us)
@@ -676,8 +684,8 @@ measure() {
 		echo "psi_us=$((${PSI1:-0} - ${PSI0:-0}))"
 	} >>"$W/machine.txt"
 	[ "$RUN_RT" = 1 ] || RT_REPS=0
-	for v in MIXES SIZES LAT_SP REPS OPS BYTES LAT_OPS BURST QDEPTH STYLE CPUS RT_REPS RT_OPS \
-		RT_BYTES RT_THRESHOLD; do
+	for v in MIXES SIZES LAT_SP REPS OPS BYTES LAT_OPS BURST QDEPTH STYLE PLACE CPUS RT_REPS \
+		RT_OPS RT_BYTES RT_THRESHOLD; do
 		eval "echo \"$v='\$$v'\""
 	done >"$W/options.env"
 }
@@ -686,12 +694,13 @@ if [ -z "$REPORT" ]; then
 	measure
 else
 	RT_REPS=0 # a run kept before the routed phase existed has none
+	PLACE=out # nor one kept before frontends ran in place
 	# shellcheck disable=SC1091
 	. "$W/options.env"
 fi
 
-export W MIXES SIZES LAT_SP REPS OPS BYTES LAT_OPS BURST QDEPTH STYLE JSON CPUS STALL RT_REPS \
-	RT_OPS RT_BYTES RT_THRESHOLD
+export W MIXES SIZES LAT_SP REPS OPS BYTES LAT_OPS BURST QDEPTH STYLE PLACE JSON CPUS STALL \
+	RT_REPS RT_OPS RT_BYTES RT_THRESHOLD
 "$PY" - <<'PYEOF'
 # The report: best of the repetitions, ratios, cycles per op, latency percentiles.
 import glob
@@ -873,6 +882,7 @@ for mix in MIXES:
         row = {"type": "throughput", "mix": mix, "algo": ALGO[mix], "size": size,
                "burst": int(E["BURST"]), "queue_depth": int(E["QDEPTH"]), "ops": ops_for(size),
                "reps": REPS, "vcryptd_style": E["STYLE"],
+               "frontend_in_place": E["PLACE"] == "in",
                "raw": tput_result(raw.get(size, []), raw_reason),
                "vcryptd": tput_result(vc, vc_reason),
                "dpdk_example": tput_result(ex, exr)}
@@ -1080,8 +1090,9 @@ def f(x, fmt):
 
 
 print("Throughput, best of %d (Gbps, Mops); burst %s, queue depth %s, %d MiB or at most %s "
-      "requests per run; vcryptd frontend style %s"
-      % (REPS, E["BURST"], E["QDEPTH"], int(E["BYTES"]) >> 20, E["OPS"], E["STYLE"]))
+      "requests per run; vcryptd frontend style %s, %s"
+      % (REPS, E["BURST"], E["QDEPTH"], int(E["BYTES"]) >> 20, E["OPS"], E["STYLE"],
+         "in place" if E["PLACE"] == "in" else "out of place"))
 print("%-6s %6s | %7s %7s | %7s %7s %7s %5s %5s | %7s %7s | %6s %6s"
       % ("mix", "size", "raw", "Mops", "vcryptd", "Mops", "cyc/op", "busy%", "cpu%",
          "example", "Mops", "vc/raw", "vc/ex"))
