@@ -307,10 +307,18 @@ walk_table(const struct vcd_vring *vr, struct walk *w, const struct vring_desc *
 void
 vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c)
 {
-	struct walk w = {.c = c, .mem = vr->mem, .hint = vr->xlate_hint, .mapping = true};
-	uint16_t slot = vr->last_avail++ & (vr->size - 1);
+	uint16_t head = *(volatile uint16_t *)&vr->avail->ring[vr->last_avail & (vr->size - 1)];
 
-	c->head = *(volatile uint16_t *)&vr->avail->ring[slot];
+	vcd_vring_pop_head(vr, c, head);
+}
+
+void
+vcd_vring_pop_head(struct vcd_vring *vr, struct vcd_chain *c, uint16_t head)
+{
+	struct walk w = {.c = c, .mem = vr->mem, .hint = vr->xlate_hint, .mapping = true};
+
+	vr->last_avail++;
+	c->head = head;
 	c->nb_rd = c->nb_wr = 0;
 	c->rd_len = c->wr_len = 0;
 	c->rd_mapped = c->wr_mapped = 0;

@@ -833,6 +833,7 @@ big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	if (buf == NULL)
 		return false;
 	dig.dig_len[0] = dig.dig_len[1] = 0;
+	dig.dig_dst[0] = dig.dig_dst[1] = NULL;
 	if (!seg_copy(
 		    c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), b->iv, l->iv_len) ||
 		(l->digest_len != 0 &&
@@ -1098,35 +1099,37 @@ prefetch_chain(const struct vcd_chain *c)
  * chain i is handled, chain i+1 has been popped (descriptors walked, header,
  * data and status prefetched), chain i+2's indirect table and chain i+3's head
  * descriptor are on their way.  Each stage's lines, written a moment ago by
- * the guest on another CPU, thus get one whole chain's work to arrive.
+ * the guest on another CPU, thus get one whole chain's work to arrive.  The
+ * heads are read off the avail ring once, up front.
  */
 static unsigned int
 poll_vm(struct vcd_worker *w, struct vcd_vm *vm)
 {
 	struct vcd_chain *cur = &w->chain[0], *next = &w->chain[1], *t;
 	struct vcd_vring *vr = &vm->vr;
+	uint16_t heads[VCD_BURST_MAX];
 	uint16_t n = vcd_vring_avail_count(vr);
 	uint16_t i;
 
 	if (n == 0)
 		return 0;
 	n = RTE_MIN(n, pop_budget(w));
+	vcd_vring_avail_heads(vr, heads, n);
 	for (i = 0; i < n && i < 3; i++)
-		vcd_vring_prefetch_desc(vr, i);
+		vcd_vring_prefetch_desc(vr, heads[i]);
 	vcd_vring_prefetch_used(vr);
-	vcd_vring_prefetch_table(vr, 0);
+	vcd_vring_prefetch_table(vr, heads[0]);
 	if (n > 1)
-		vcd_vring_prefetch_table(vr, 1);
-	vcd_vring_pop(vr, cur);
+		vcd_vring_prefetch_table(vr, heads[1]);
+	vcd_vring_pop_head(vr, cur, heads[0]);
 	prefetch_chain(cur);
 	for (i = 0; i < n; i++) {
-		/* vr->last_avail is chain i+1's slot here */
 		if (i + 3 < n)
-			vcd_vring_prefetch_desc(vr, 2);
+			vcd_vring_prefetch_desc(vr, heads[i + 3]);
 		if (i + 2 < n)
-			vcd_vring_prefetch_table(vr, 1);
+			vcd_vring_prefetch_table(vr, heads[i + 2]);
 		if (i + 1 < n) {
-			vcd_vring_pop(vr, next);
+			vcd_vring_pop_head(vr, next, heads[i + 1]);
 			prefetch_chain(next);
 		}
 		if (unlikely(!handle_chain(w, vm, cur))) {

@@ -18,6 +18,7 @@
  * -errno and write one line of error text (no newline) into @err.
  */
 #ifndef VCRYPTD_CONFIG_H
+#define VCD_BURST_MAX 512 /* largest [daemon] burst: requests a worker takes per poll */
 #define VCRYPTD_CONFIG_H
 
 #include <limits.h>

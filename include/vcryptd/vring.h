@@ -17,6 +17,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <linux/virtio_ring.h>
 #include <rte_vhost.h>
@@ -108,21 +109,37 @@ vcd_vring_avail_count(const struct vcd_vring *vr)
  */
 void vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c);
 
+/* The same for a head the caller read from the next avail slot (vcd_vring_avail_heads). */
+void vcd_vring_pop_head(struct vcd_vring *vr, struct vcd_chain *c, uint16_t head);
+
 /*
- * Prefetch stages for the chain @ahead slots after the next one, issued a few
- * chains before it is popped so that the misses on lines the guest has just
- * written on another CPU overlap with the work on the chains before it.  Guest
- * values are only used as prefetch hints here, never dereferenced unchecked.
+ * Copy the next @n avail entries (chain heads) out of the ring at once: the
+ * guest writes the next ones into the same lines while we work, so each line
+ * is read once, at the start of a burst, rather than at every pipeline stage.
+ * @n is at most vcd_vring_avail_count().
+ */
+static inline void
+vcd_vring_avail_heads(const struct vcd_vring *vr, uint16_t *heads, uint16_t n)
+{
+	uint16_t start = vr->last_avail & (vr->size - 1);
+	uint16_t first = n < vr->size - start ? n : (uint16_t)(vr->size - start);
+
+	memcpy(heads, &vr->avail->ring[start], (size_t)first * sizeof(*heads));
+	memcpy(heads + first, &vr->avail->ring[0], (size_t)(n - first) * sizeof(*heads));
+}
+
+/*
+ * Prefetch stages for a chain whose head a guest gave (any value: these are
+ * only hints, never dereferenced unchecked), issued a few chains before it is
+ * popped so that the misses on lines the guest has just written on another
+ * CPU overlap with the work on the chains before it.
  *
  * Stage 1: its head descriptor.
  */
 static inline void
-vcd_vring_prefetch_desc(const struct vcd_vring *vr, uint16_t ahead)
+vcd_vring_prefetch_desc(const struct vcd_vring *vr, uint16_t head)
 {
-	uint16_t mask = vr->size - 1;
-	uint16_t head = vr->avail->ring[(uint16_t)(vr->last_avail + ahead) & mask] & mask;
-
-	__builtin_prefetch(&vr->desc[head]);
+	__builtin_prefetch(&vr->desc[head & (vr->size - 1)]);
 }
 
 /*
@@ -131,11 +148,9 @@ vcd_vring_prefetch_desc(const struct vcd_vring *vr, uint16_t ahead)
  * head descriptor that stage 1 brought in.
  */
 static inline void
-vcd_vring_prefetch_table(const struct vcd_vring *vr, uint16_t ahead)
+vcd_vring_prefetch_table(const struct vcd_vring *vr, uint16_t head)
 {
-	uint16_t mask = vr->size - 1;
-	uint16_t head = vr->avail->ring[(uint16_t)(vr->last_avail + ahead) & mask] & mask;
-	const struct vring_desc *d = &vr->desc[head];
+	const struct vring_desc *d = &vr->desc[head & (vr->size - 1)];
 
 	if (d->flags & VRING_DESC_F_INDIRECT) {
 		uint64_t len = 128;
