@@ -123,6 +123,24 @@ seg_copy(const struct vcd_seg *s, uint16_t n, uint32_t off, void *dst, uint32_t 
 	return it.left == 0;
 }
 
+/*
+ * seg_copy() for the usual case, a range inside the first or the second
+ * segment (header; IV after a header that is a segment of its own).
+ */
+static inline bool
+seg_copy_fast(const struct vcd_seg *s, uint16_t n, uint32_t off, void *dst, uint32_t len)
+{
+	if (likely(n > 0 && (uint64_t)off + len <= s[0].len)) {
+		memcpy(dst, s[0].va + off, len);
+		return true;
+	}
+	if (n > 1 && off >= s[0].len && (uint64_t)(off - s[0].len) + len <= s[1].len) {
+		memcpy(dst, s[1].va + (off - s[0].len), len);
+		return true;
+	}
+	return seg_copy(s, n, off, dst, len);
+}
+
 static inline void
 mbuf_set(struct rte_mbuf *m, uint8_t *va, uint16_t len)
 {
@@ -341,9 +359,13 @@ seg_to_seg(const struct vcd_seg *d, uint16_t nd, const struct vcd_seg *s, uint16
 	}
 }
 
+/*
+ * @src, @dst: for DATA_DIRECT, the data when one segment each holds it (both
+ * non-NULL; then one mbuf each, or one in all in place), else NULL.
+ */
 static uint8_t
 fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout *l,
-	enum data_path path, struct rte_crypto_op *op)
+	enum data_path path, uint8_t *src, uint8_t *dst, struct rte_crypto_op *op)
 {
 	struct rte_crypto_sym_op *sym = op->sym;
 	struct vcd_req *r = op_req(op);
@@ -354,9 +376,17 @@ fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout
 	sym->m_dst = NULL;
 	r->scatter = NULL;
 	r->bounce = -1;
-	if (!seg_copy(c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->iv, l->iv_len))
+	if (!seg_copy_fast(
+		    c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->iv, l->iv_len))
 		return VIRTIO_CRYPTO_BADMSG;
-	if (path == DATA_BOUNCE) {
+	if (likely(src != NULL)) {
+		sym->m_src = w->mb_free[--w->nb_mb_free];
+		mbuf_set(sym->m_src, src, (uint16_t)l->src_len);
+		if (dst != src) {
+			sym->m_dst = w->mb_free[--w->nb_mb_free];
+			mbuf_set(sym->m_dst, dst, (uint16_t)l->src_len);
+		}
+	} else if (path == DATA_BOUNCE) {
 		st = fill_bounce(w, c, l, op, src_off);
 	} else if (path == DATA_IN_DST) {
 		seg_to_seg(c->wr, c->nb_wr, c->rd, c->nb_rd, src_off, l->src_len);
@@ -971,6 +1001,7 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	struct vcd_stage *bst;
 	struct vcd_req *r;
 	uint32_t src_off, need;
+	uint8_t *src, *dst;
 	uint8_t st;
 	int be;
 
@@ -980,7 +1011,7 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
 		return true;
 	}
-	if (unlikely(c->status == NULL || !seg_copy(c->rd, c->nb_rd, 0, &h, sizeof(h)))) {
+	if (unlikely(c->status == NULL || !seg_copy_fast(c->rd, c->nb_rd, 0, &h, sizeof(h)))) {
 		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
 		return true;
 	}
@@ -1017,20 +1048,26 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 	}
 	src_off = sizeof(h) + l.iv_len;
 	bst = &w->stage[be];
-	if (unlikely(l.src_len > VCD_ASYNC_MAX_DATA))
+	src = dst = NULL;
+	if (unlikely(l.src_len > VCD_ASYNC_MAX_DATA)) {
 		/* Scatter-gather mbufs: candidates() checked that the PMD takes them. */
 		path = bst->sgl_oop ? DATA_DIRECT : DATA_IN_DST;
-	else if (bst->bounce_only || seg_ptr(c->rd, c->nb_rd, src_off, l.src_len) == NULL ||
-		seg_ptr(c->wr, c->nb_wr, 0, l.src_len) == NULL)
+	} else if (bst->bounce_only ||
+		(src = seg_ptr(c->rd, c->nb_rd, src_off, l.src_len)) == NULL ||
+		(dst = seg_ptr(c->wr, c->nb_wr, 0, l.src_len)) == NULL) {
 		/* Scattered, or a device without IOVAs for guest memory (dma.h). */
 		path = DATA_BOUNCE;
-	else
-		path = DATA_DIRECT;
+		src = dst = NULL;
+	} else {
+		path = DATA_DIRECT; /* one mbuf each way (src, dst) */
+	}
 	if (unlikely(path == DATA_BOUNCE && w->nb_bounce_free == 0))
 		return false;
 	/* A mbuf per segment of the data, plus one per 64 KiB piece, both directions. */
-	need = seg_span(c->rd, c->nb_rd, src_off, l.src_len) +
-		seg_span(c->wr, c->nb_wr, 0, l.src_len) + 2u + 2u * (l.src_len / VCD_MBUF_SEG_MAX);
+	need = src != NULL ? 2u
+			   : seg_span(c->rd, c->nb_rd, src_off, l.src_len) +
+			seg_span(c->wr, c->nb_wr, 0, l.src_len) + 2u +
+			2u * (l.src_len / VCD_MBUF_SEG_MAX);
 	if (unlikely(need > w->nb_mbufs)) {
 		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG); /* too fragmented ever to fit */
 		return true;
@@ -1039,7 +1076,7 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		return false;
 	op = w->op_free[--w->nb_op_free];
 	op->status = RTE_CRYPTO_OP_STATUS_NOT_PROCESSED;
-	st = fill_op(w, c, &l, path, op);
+	st = fill_op(w, c, &l, path, src, dst, op);
 	if (unlikely(st != VIRTIO_CRYPTO_OK)) {
 		release_op(w, op);
 		finish_now(vm, c, st);
