@@ -802,6 +802,7 @@ big_hash(struct vcd_worker *w, const struct vcd_big *g)
 static void
 big_run(struct vcd_worker *w)
 {
+	uint64_t now;
 	uint16_t i, k;
 
 	for (i = 0; i < w->nb_big; i++) {
@@ -825,6 +826,7 @@ big_run(struct vcd_worker *w)
 		if (chain && !hash_first)
 			big_hash(w, g);
 	}
+	now = rte_rdtsc();
 	for (i = 0; i < w->nb_big; i++) {
 		struct vcd_big *b = &w->big[i];
 		struct vcd_stage *st = &w->stage[b->be];
@@ -839,7 +841,7 @@ big_run(struct vcd_worker *w)
 		st->done_bytes += b->len;
 		*b->status = res;
 		b->vm->stats.status[res]++;
-		record_latency(b->vm, w->now, rte_rdtsc());
+		record_latency(b->vm, w->now, now);
 		vcd_vring_push(&b->vm->vr, b->head, b->used_len);
 	}
 	w->stats.sync_batches++;
