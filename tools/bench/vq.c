@@ -160,7 +160,7 @@ avail_push(struct vcdb_vq *vq, int tag, uint16_t head, uint16_t first, unsigned 
 	vq->chain_len[head] = (uint16_t)n;
 	vq->chain_first[head] = first;
 	vq->head_tag[head] = tag;
-	vq->avail->ring[vq->avail_idx % vq->num] = head;
+	vq->avail->ring[vq->avail_idx & (vq->num - 1)] = head; /* num: a power of two (vcdb.c) */
 	vq->avail_idx++;
 }
 
@@ -270,7 +270,7 @@ vq_reap(struct vcdb *db, int *tag, uint32_t *len)
 
 	if (__atomic_load_n(&vq->used->idx, __ATOMIC_ACQUIRE) == vq->last_used)
 		return 0;
-	e = vq->used->ring[vq->last_used % vq->num];
+	e = vq->used->ring[vq->last_used & (vq->num - 1)];
 	vq->last_used++;
 	if (vq->event_idx && !vq->no_interrupt)
 		__atomic_store_n(used_event(vq), vq->last_used, __ATOMIC_RELEASE);
