@@ -109,6 +109,12 @@ vcd_vring_avail_count(const struct vcd_vring *vr)
  */
 void vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c);
 
+/*
+ * Tests only: false makes every pop take the general walk (vring.c's
+ * walk_fast() is a shortcut for the usual chain shape that must agree with it).
+ */
+extern bool vcd_vring_fast_walk;
+
 /* The same for a head the caller read from the next avail slot (vcd_vring_avail_heads). */
 void vcd_vring_pop_head(struct vcd_vring *vr, struct vcd_chain *c, uint16_t head);
 

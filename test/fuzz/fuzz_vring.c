@@ -318,9 +318,34 @@ check_chain(const struct guest *g, const struct vcd_vring *vr, const struct vcd_
 			c->status == c->wr[c->nb_wr - 1].va + c->wr[c->nb_wr - 1].len - 1);
 }
 
+/*
+ * The fast walk (walk_fast) must give what the general walk gives: pop the
+ * same entry again with it turned off and compare everything but segment
+ * bytes beyond the counts.  @c holds the fast result; @ref is scratch.
+ */
+static void
+check_same_as_general(struct vcd_vring *vr, const struct vcd_chain *c, struct vcd_chain *ref)
+{
+	struct vcd_vring again = *vr;
+
+	again.last_avail--;
+	memset(ref, 0x5a, sizeof(*ref));
+	vcd_vring_fast_walk = false;
+	vcd_vring_pop(&again, ref);
+	vcd_vring_fast_walk = true;
+	CHECK(ref->head == c->head && ref->err == c->err && ref->status == c->status);
+	CHECK(ref->nb_rd == c->nb_rd && ref->nb_wr == c->nb_wr);
+	CHECK(ref->rd_len == c->rd_len && ref->wr_len == c->wr_len);
+	CHECK(ref->rd_mapped == c->rd_mapped && ref->wr_mapped == c->wr_mapped);
+	for (uint16_t i = 0; i < c->nb_rd; i++) /* field by field: vcd_seg has padding */
+		CHECK(ref->rd[i].va == c->rd[i].va && ref->rd[i].len == c->rd[i].len);
+	for (uint16_t i = 0; i < c->nb_wr; i++)
+		CHECK(ref->wr[i].va == c->wr[i].va && ref->wr[i].len == c->wr[i].len);
+}
+
 /* Pop as the worker does: one chain per avail entry, every chain completed. */
 static void
-run_ring(const struct layout *l, const struct guest *g, struct vcd_chain *c)
+run_ring(const struct layout *l, const struct guest *g, struct vcd_chain *c, struct vcd_chain *ref)
 {
 	struct vcd_vring vr = {
 		.desc = (struct vring_desc *)(void *)g->host[0],
@@ -347,6 +372,7 @@ run_ring(const struct layout *l, const struct guest *g, struct vcd_chain *c)
 		CHECK(vr.last_avail == (uint16_t)(before + 1) && c->head == head);
 		CHECK(vr.used_idx == (uint16_t)(l->last_avail + k));
 		check_chain(g, &vr, c);
+		check_same_as_general(&vr, c, ref);
 		vcd_vring_push(&vr, c->head, c->wr_len);
 		/* Publish after each chain: event idx then compares against the last signal. */
 		vcd_vring_flush(&vr);
@@ -363,12 +389,14 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct layout l;
 	struct guest g;
 	struct vcd_chain *c = malloc(sizeof(*c));
+	struct vcd_chain *ref = malloc(sizeof(*ref));
 
 	memset(&g, 0, sizeof(g));
 	read_layout(&in, &l);
-	if (c != NULL && build_guest(&l, &in, &g) == 0)
-		run_ring(&l, &g, c);
+	if (c != NULL && ref != NULL && build_guest(&l, &in, &g) == 0)
+		run_ring(&l, &g, c, ref);
 	free_guest(&g);
 	free(c);
+	free(ref);
 	return 0;
 }
