@@ -417,11 +417,32 @@ vcd_vring_pop(struct vcd_vring *vr, struct vcd_chain *c)
 	vcd_vring_pop_head(vr, c, head);
 }
 
+/* The general walk: any chain, every rule checked, the first error named. */
+static void
+walk_general(struct vcd_vring *vr, struct vcd_chain *c)
+{
+	struct walk w = {.c = c, .mem = vr->mem, .hint = vr->xlate_hint, .mapping = true};
+	bool ok = walk_table(vr, &w, vr->desc, vr->size, c->head, false);
+
+	vr->xlate_hint = w.hint;
+	if (!ok)
+		return;
+	c->rd_len = (uint32_t)w.rd_total;
+	c->wr_len = (uint32_t)w.wr_total;
+	if (!w.have_wr || w.last_wr.len == 0)
+		return;
+	if (c->err == VCD_CHAIN_OK && !w.wr_full && c->nb_wr > 0) {
+		struct vcd_seg *s = &c->wr[c->nb_wr - 1];
+
+		c->status = s->va + s->len - 1;
+		return;
+	}
+	c->status = map_last_byte(vr, w.last_wr.addr, w.last_wr.len);
+}
+
 void
 vcd_vring_pop_head(struct vcd_vring *vr, struct vcd_chain *c, uint16_t head)
 {
-	struct walk w = {.c = c, .mem = vr->mem, .hint = vr->xlate_hint, .mapping = true};
-
 	vr->last_avail++;
 	c->head = head;
 	c->nb_rd = c->nb_wr = 0;
@@ -435,22 +456,7 @@ vcd_vring_pop_head(struct vcd_vring *vr, struct vcd_chain *c, uint16_t head)
 	}
 	if (likely(vcd_vring_fast_walk) && walk_fast(vr, c))
 		return;
-	if (!walk_table(vr, &w, vr->desc, vr->size, c->head, false)) {
-		vr->xlate_hint = w.hint;
-		return;
-	}
-	vr->xlate_hint = w.hint;
-	c->rd_len = (uint32_t)w.rd_total;
-	c->wr_len = (uint32_t)w.wr_total;
-	if (!w.have_wr || w.last_wr.len == 0)
-		return;
-	if (c->err == VCD_CHAIN_OK && !w.wr_full && c->nb_wr > 0) {
-		struct vcd_seg *s = &c->wr[c->nb_wr - 1];
-
-		c->status = s->va + s->len - 1;
-		return;
-	}
-	c->status = map_last_byte(vr, w.last_wr.addr, w.last_wr.len);
+	walk_general(vr, c);
 }
 
 static inline bool
