@@ -309,28 +309,39 @@ bool vcd_vring_fast_walk = true;
 /* Descriptors the fast walk takes: a virtio-crypto request has 4 to 7. */
 #define FAST_MAX_DESC 16
 
+/* The region the fast walk maps through, copied into registers. */
+struct fast_region {
+	uint64_t gpa, size;
+	uintptr_t host;
+};
+
 /* Host pointer to [gpa, gpa+len) if region @r holds all of it, else NULL. */
 static inline uint8_t *
-in_region(const struct rte_vhost_mem_region *r, uint64_t gpa, uint32_t len)
+in_region(const struct fast_region *r, uint64_t gpa, uint32_t len)
 {
-	uint64_t off = gpa - r->guest_phys_addr; /* wraps past the size below the region */
+	uint64_t off = gpa - r->gpa; /* wraps past the size below the region */
 
 	if (off >= r->size || len > r->size - off)
 		return NULL;
-	return (uint8_t *)(uintptr_t)(r->host_user_addr + off);
+	return (uint8_t *)(r->host + off);
 }
 
-/* Append a host range to @segs, merged with the last segment when contiguous. */
+/*
+ * Append a host range to @segs, merged with the last segment when it starts
+ * where that one ends (*end).  The caller keeps the totals within what a
+ * segment length holds.
+ */
 static inline void
-fast_append(struct vcd_seg *segs, uint16_t *nb, uint8_t *va, uint32_t len)
+fast_append(struct vcd_seg *segs, uint16_t *nb, uint8_t **end, uint8_t *va, uint32_t len)
 {
-	if (*nb != 0 && segs[*nb - 1].va + segs[*nb - 1].len == va) {
+	if (va == *end) {
 		segs[*nb - 1].len += len;
 	} else {
 		segs[*nb].va = va;
 		segs[*nb].len = len;
 		(*nb)++;
 	}
+	*end = va + len;
 }
 
 /*
@@ -344,24 +355,29 @@ fast_append(struct vcd_seg *segs, uint16_t *nb, uint8_t *va, uint32_t len)
 static bool
 walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 {
-	const struct rte_vhost_mem_region *r;
 	const struct vring_desc *tbl = vr->desc;
+	const struct rte_vhost_mem_region *mr;
+	struct fast_region r;
 	uint64_t rd_total = 0, wr_total = 0;
 	uint32_t n = vr->size, count = 0, last_wr_len = 0;
 	uint16_t idx = c->head, nb_rd = 0, nb_wr = 0;
+	uint8_t *rd_end = NULL, *wr_end = NULL;
 	bool have_wr = false;
 	struct vring_desc d;
 
 	if (unlikely(vr->xlate_hint >= vr->mem->nregions))
 		return false;
-	r = &vr->mem->regions[vr->xlate_hint];
+	mr = &vr->mem->regions[vr->xlate_hint];
+	r.gpa = mr->guest_phys_addr;
+	r.size = mr->size;
+	r.host = (uintptr_t)mr->host_user_addr;
 	d = read_desc(&tbl[idx]);
 	if (d.flags & VRING_DESC_F_INDIRECT) {
 		n = d.len / sizeof(d);
 		if ((d.flags & VRING_DESC_F_NEXT) || d.len % sizeof(d) != 0 || n == 0 ||
 			n > FAST_MAX_DESC)
 			return false;
-		tbl = (const struct vring_desc *)in_region(r, d.addr, d.len);
+		tbl = (const struct vring_desc *)in_region(&r, d.addr, d.len);
 		if (tbl == NULL)
 			return false;
 		idx = 0;
@@ -377,20 +393,20 @@ walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 			last_wr_len = d.len;
 			wr_total += d.len;
 			if (d.len != 0) {
-				va = in_region(r, d.addr, d.len);
+				va = in_region(&r, d.addr, d.len);
 				if (va == NULL || wr_total > UINT32_MAX)
 					return false;
-				fast_append(c->wr, &nb_wr, va, d.len);
+				fast_append(c->wr, &nb_wr, &wr_end, va, d.len);
 			}
 		} else {
 			rd_total += d.len;
 			if (have_wr)
 				return false;
 			if (d.len != 0) {
-				va = in_region(r, d.addr, d.len);
+				va = in_region(&r, d.addr, d.len);
 				if (va == NULL || rd_total > (1u << 30))
 					return false;
-				fast_append(c->rd, &nb_rd, va, d.len);
+				fast_append(c->rd, &nb_rd, &rd_end, va, d.len);
 			}
 		}
 		if (!(d.flags & VRING_DESC_F_NEXT))
@@ -405,7 +421,7 @@ walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 	c->rd_len = c->rd_mapped = (uint32_t)rd_total;
 	c->wr_len = c->wr_mapped = (uint32_t)wr_total;
 	if (have_wr && last_wr_len != 0)
-		c->status = c->wr[nb_wr - 1].va + c->wr[nb_wr - 1].len - 1;
+		c->status = wr_end - 1;
 	return true;
 }
 
