@@ -625,6 +625,12 @@ measure() {
 		echo "cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1)"
 		echo "nproc=$(nproc)"
 		echo "loadavg=$(cut -d' ' -f1-3 /proc/loadavg)"
+		# the figures depend on how vcryptd was built: a test build (scripts/test.sh)
+		# has the fault-injection wrapper between workers and backends
+		echo "build=$("$PY" -c 'import json, sys
+o = {x["name"]: x["value"] for x in json.load(open(sys.argv[1]))}
+print("buildtype %s, fault_inject %s" % (o.get("buildtype"), "on" if o.get("fault_inject") else "off"))' \
+			"$BUILD/meson-info/intro-buildoptions.json" 2>/dev/null || echo unknown)"
 	} >"$W/machine.txt"
 	if [ "$RUN_RAW" = 1 ] && [ -z "$CRYPTO_PERF" ]; then
 		echo "dpdk-test-crypto-perf not installed (Debian package dpdk-dev)" >"$W/raw.reason"
@@ -1077,6 +1083,7 @@ summary = {"type": "run", "reps": REPS, "max_ops": int(E["OPS"]), "bytes": int(E
                                  for op in ("cipher", "chain")} if RT_REPS else None,
            "routed_calibration": rt_calibration(),
            "cpu": mach.get("cpu"), "nproc": int(mach.get("nproc", 0) or 0),
+           "vcryptd_build": mach.get("build"),
            "loadavg_at_start": mach.get("loadavg")}
 
 if E["JSON"] == "1":
@@ -1178,5 +1185,6 @@ if lat_rows:
                       + [f(r["vcryptd_added_p99_us"], "%+.2f")]))
 print()
 print("run: %.0f s; CPU pressure (PSI some): %s%% of the time a task waited for a CPU; "
-      "load average at start %s" % (wall, summary["cpu_pressure_pct"], mach.get("loadavg")))
+      "load average at start %s; vcryptd build: %s"
+      % (wall, summary["cpu_pressure_pct"], mach.get("loadavg"), mach.get("build", "unknown")))
 PYEOF
