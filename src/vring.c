@@ -327,6 +327,31 @@ in_region(const struct fast_region *r, uint64_t gpa, uint32_t len)
 }
 
 /*
+ * Host pointer to [gpa, gpa+len) in whichever region holds all of it, which
+ * becomes @r (and *hint its index); NULL if none does.  A guest of more than
+ * ~3 GiB has two regions at least (QEMU splits RAM around the PCI hole).
+ */
+static uint8_t *
+in_any_region(const struct rte_vhost_memory *mem, struct fast_region *r, uint32_t *hint,
+	uint64_t gpa, uint32_t len)
+{
+	uint32_t i;
+
+	for (i = 0; i < mem->nregions; i++) {
+		const struct rte_vhost_mem_region *m = &mem->regions[i];
+		struct fast_region c = {m->guest_phys_addr, m->size, (uintptr_t)m->host_user_addr};
+		uint8_t *va = in_region(&c, gpa, len);
+
+		if (va != NULL) {
+			*r = c;
+			*hint = i;
+			return va;
+		}
+	}
+	return NULL;
+}
+
+/*
  * Append a host range to @segs, merged with the last segment when it starts
  * where that one ends (*end).  The caller keeps the totals within what a
  * segment length holds.
@@ -347,8 +372,8 @@ fast_append(struct vcd_seg *segs, uint16_t *nb, uint8_t **end, uint8_t *va, uint
 /*
  * The usual chain, walked with the same rules and fewer steps: at most
  * FAST_MAX_DESC descriptors (directly in the ring or, from the head, in one
- * indirect table), every buffer inside the memory region the previous
- * translation hit, readable ones first, within the length limits.  Returns
+ * indirect table), every buffer inside one memory region (tried first: the
+ * region of the previous buffer), readable ones first, within the length limits.  Returns
  * false on anything else, having written nothing but @c's segment arrays: the
  * general walk then starts over, and finds and names what is wrong.
  */
@@ -358,6 +383,7 @@ walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 	const struct vring_desc *tbl = vr->desc;
 	const struct rte_vhost_mem_region *mr;
 	struct fast_region r;
+	uint32_t hint = vr->xlate_hint;
 	uint64_t rd_total = 0, wr_total = 0;
 	uint32_t n = vr->size, count = 0, last_wr_len = 0;
 	uint16_t idx = c->head, nb_rd = 0, nb_wr = 0;
@@ -365,9 +391,9 @@ walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 	bool have_wr = false;
 	struct vring_desc d;
 
-	if (unlikely(vr->xlate_hint >= vr->mem->nregions))
+	if (unlikely(hint >= vr->mem->nregions))
 		return false;
-	mr = &vr->mem->regions[vr->xlate_hint];
+	mr = &vr->mem->regions[hint];
 	r.gpa = mr->guest_phys_addr;
 	r.size = mr->size;
 	r.host = (uintptr_t)mr->host_user_addr;
@@ -378,6 +404,9 @@ walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 			n > FAST_MAX_DESC)
 			return false;
 		tbl = (const struct vring_desc *)in_region(&r, d.addr, d.len);
+		if (tbl == NULL)
+			tbl = (const struct vring_desc *)in_any_region(
+				vr->mem, &r, &hint, d.addr, d.len);
 		if (tbl == NULL)
 			return false;
 		idx = 0;
@@ -394,6 +423,8 @@ walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 			wr_total += d.len;
 			if (d.len != 0) {
 				va = in_region(&r, d.addr, d.len);
+				if (unlikely(va == NULL))
+					va = in_any_region(vr->mem, &r, &hint, d.addr, d.len);
 				if (va == NULL || wr_total > UINT32_MAX)
 					return false;
 				fast_append(c->wr, &nb_wr, &wr_end, va, d.len);
@@ -404,6 +435,8 @@ walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 				return false;
 			if (d.len != 0) {
 				va = in_region(&r, d.addr, d.len);
+				if (unlikely(va == NULL))
+					va = in_any_region(vr->mem, &r, &hint, d.addr, d.len);
 				if (va == NULL || rd_total > (1u << 30))
 					return false;
 				fast_append(c->rd, &nb_rd, &rd_end, va, d.len);
@@ -416,6 +449,7 @@ walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 			return false;
 		d = read_desc(&tbl[idx]);
 	}
+	vr->xlate_hint = hint;
 	c->nb_rd = nb_rd;
 	c->nb_wr = nb_wr;
 	c->rd_len = c->rd_mapped = (uint32_t)rd_total;
