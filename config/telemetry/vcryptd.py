@@ -10,8 +10,8 @@ DPDK 24.07 and later; it runs against vcryptd's DPDK 22.11 telemetry socket).
 The exporter loads this file as a module named after it ("vcryptd") and
 prefixes every metric name below with "dpdk_vcryptd_".  It reads
 /vcryptd/info, /vcryptd/vms, /vcryptd/vm,<name> for each VM,
-/vcryptd/workers and /vcryptd/backends: 4 + (number of VMs) requests per
-scrape, none of which changes the daemon's state.  A VM removed between
+/vcryptd/workers, /vcryptd/backends and /vcryptd/routing: 5 + (number of
+VMs) requests per scrape, none of which changes the daemon's state.  A VM removed between
 /vcryptd/vms and its /vcryptd/vm request is skipped; a field the daemon does
 not report (an older vcryptd) is left out rather than reported as 0.
 """
@@ -34,13 +34,46 @@ VM_SESSIONS = "vm_sessions"
 VM_SESSIONS_CREATED = "vm_sessions_created_total"
 VM_SESSIONS_REFUSED = "vm_sessions_refused_total"
 VM_MALFORMED = "vm_malformed_chains_total"
+VM_ROUTED = "vm_routed_requests_total"
+VM_ROUTED_BYTES = "vm_routed_bytes_total"
+VM_SPILLS = "vm_spills_total"
+VM_FAILOVERS = "vm_failovers_total"
 WORKER_POLLS = "worker_polls_total"
 WORKER_BUSY_POLLS = "worker_busy_polls_total"
 WORKER_BUSY_CYCLES = "worker_busy_cycles_total"
 WORKER_IDLE_CYCLES = "worker_idle_cycles_total"
 WORKER_PARTIAL_ENQUEUES = "worker_partial_enqueues_total"
+WORKER_SYNC_BATCHES = "worker_sync_batches_total"
+WORKER_SYNC_BATCHED = "worker_sync_batched_requests_total"
 BACKEND_INFO = "backend_info"
 BACKEND_QUEUE_PAIRS = "backend_queue_pairs"
+BACKEND_UP = "backend_up"
+ROUTING_THRESHOLD = "routing_threshold_bytes"
+ROUTING_CALIBRATIONS = "routing_calibrations_total"
+
+# /vcryptd/backends per-backend key -> (metric, description, type).
+BACKEND_FIELDS = (
+    ("inflight", "backend_inflight_ops", "Ops on the backend's queue pairs now.", "gauge"),
+    ("staged", "backend_staged_ops", "Ops staged for the backend, not enqueued yet.", "gauge"),
+    ("spilled_in", "backend_spilled_in_total",
+     "Requests sent here because the preferred backends were full.", "counter"),
+    ("moved_out", "backend_moved_out_total",
+     "Staged ops moved to another backend (queue pair full, or down).", "counter"),
+    ("device_errors", "backend_device_errors_total",
+     "Ops the device handed back with an error or unprocessed.", "counter"),
+    ("failovers", "backend_failovers_total",
+     "Ops run again on another backend after a device error here.", "counter"),
+    ("downs", "backend_downs_total", "Times a worker took the backend down.", "counter"),
+    ("ups", "backend_ups_total", "Times a probe brought the backend back.", "counter"),
+    ("abandoned", "backend_abandoned_total",
+     "Ops answered without the device (stalled), their originals quarantined.", "counter"),
+    ("late", "backend_late_total",
+     "Quarantined ops the device handed back after all (recycled, not answered).", "counter"),
+    ("spurious", "backend_spurious_total",
+     "Ops the device handed back that were not in it.", "counter"),
+    ("ops", "backend_ops_total", "Ops the backend completed.", "counter"),
+    ("bytes", "backend_bytes_total", "Data bytes of the ops the backend completed.", "counter"),
+)
 
 # virtio-crypto statuses as /vcryptd/vm,<name> names them (one key each).
 STATUSES = ("ok", "err", "badmsg", "notsupp", "invsess", "nospc", "key_rejected", "other")
@@ -59,6 +92,8 @@ VM_FIELDS = (
     ("sessions", VM_SESSIONS),
     ("sessions_created", VM_SESSIONS_CREATED),
     ("sessions_refused", VM_SESSIONS_REFUSED),
+    ("spills", VM_SPILLS),
+    ("failovers", VM_FAILOVERS),
 )
 
 # /vcryptd/workers per-worker key -> metric.
@@ -68,6 +103,8 @@ WORKER_FIELDS = (
     ("busy_cycles", WORKER_BUSY_CYCLES),
     ("idle_cycles", WORKER_IDLE_CYCLES),
     ("partial_enqueues", WORKER_PARTIAL_ENQUEUES),
+    ("sync_batches", WORKER_SYNC_BATCHES),
+    ("sync_batched", WORKER_SYNC_BATCHED),
 )
 
 
@@ -103,6 +140,21 @@ def info() -> "dict[Name, tuple[Description, Type]]":
                                   "(queue pair full; the rest stays staged).", "counter"),
         BACKEND_INFO: ("A cryptodev backend; labels driver, role, dev_id; value 1.", "gauge"),
         BACKEND_QUEUE_PAIRS: ("Queue pairs vcryptd uses on the backend.", "gauge"),
+        VM_ROUTED: ("Requests routed to a backend role (label role: cpu or accel).", "counter"),
+        VM_ROUTED_BYTES: ("Data bytes routed to a backend role (label role).", "counter"),
+        VM_SPILLS: ("Requests sent to the other role because the preferred backends were full.",
+                    "counter"),
+        VM_FAILOVERS: ("Requests run again on another backend after a device error.",
+                       "counter"),
+        WORKER_SYNC_BATCHES: ("Batches of the synchronous path (requests over 64 KiB).",
+                              "counter"),
+        WORKER_SYNC_BATCHED: ("Requests those batches ran.", "counter"),
+        BACKEND_UP: ("1 while the backend is up on every worker, 0 while a worker has it down.",
+                     "gauge"),
+        ROUTING_THRESHOLD: ("Size in bytes from which requests go to accel backends (label op: "
+                            "cipher or chain); absent while it is never.", "gauge"),
+        ROUTING_CALIBRATIONS: ("Calibration runs since start.", "counter"),
+        **{metric: (desc, kind) for _, metric, desc, kind in BACKEND_FIELDS},
     }
 
 
@@ -130,6 +182,12 @@ def _vm_metrics(key, vm):
         value = _number(vm.get(status))
         if value is not None:
             out.append((VM_RESPONSES, value, {"vm": name, "status": status}))
+    for role in ("cpu", "accel"):
+        for key, metric in ((f"routed_{role}_ops", VM_ROUTED),
+                            (f"routed_{role}_bytes", VM_ROUTED_BYTES)):
+            value = _number(vm.get(key))
+            if value is not None:
+                out.append((metric, value, {"vm": name, "role": role}))
     for key, value in sorted(vm.items()):
         value = _number(value)
         if key.startswith("chain_") and value is not None:
@@ -181,4 +239,24 @@ def metrics(sock: "TelemetrySocket") -> "list[tuple[Name, Value, Labels]]":
         value = _number(b.get("queue_pairs"))
         if value is not None:
             out.append((BACKEND_QUEUE_PAIRS, value, {"backend": name}))
+        if isinstance(b.get("state"), str):
+            out.append((BACKEND_UP, int(b["state"] == "up"), {"backend": name}))
+        for field, metric, _, _ in BACKEND_FIELDS:
+            value = _number(b.get(field))
+            if value is not None:
+                out.append((metric, value, {"backend": name}))
+
+    routing = sock.cmd("/vcryptd/routing") or {}
+    for op in ("cipher", "chain"):
+        r = routing.get(op)
+        # a number of bytes, or "auto"/"never" before/without a measurement
+        value = _number(r.get("threshold")) if isinstance(r, dict) else None
+        if value is None and isinstance(r, dict) and isinstance(r.get("threshold"), str) \
+                and r["threshold"].isdigit():
+            value = int(r["threshold"])
+        if value is not None:
+            out.append((ROUTING_THRESHOLD, value, {"op": op}))
+    value = _number(routing.get("calibrations"))
+    if value is not None:
+        out.append((ROUTING_CALIBRATIONS, value, {}))
     return out
