@@ -155,15 +155,6 @@ map_into(const struct rte_vhost_memory *mem, uint32_t *hint, uint64_t gpa, uint3
 	return 0;
 }
 
-int
-vcd_vring_map(const struct vcd_vring *vr, uint64_t gpa, uint32_t len, struct vcd_seg *segs,
-	uint16_t *nb, uint16_t max)
-{
-	uint32_t hint = vr->xlate_hint, mapped = 0;
-
-	return map_into(vr->mem, &hint, gpa, len, segs, nb, max, &mapped);
-}
-
 /* Host pointer to the last byte of [gpa, gpa+len), or NULL if it is not guest memory. */
 static uint8_t *
 map_last_byte(const struct vcd_vring *vr, uint64_t gpa, uint32_t len)
@@ -326,29 +317,31 @@ in_region(const struct fast_region *r, uint64_t gpa, uint32_t len)
 	return (uint8_t *)(r->host + off);
 }
 
+static inline void
+region_load(struct fast_region *r, const struct rte_vhost_mem_region *m)
+{
+	r->gpa = m->guest_phys_addr;
+	r->size = m->size;
+	r->host = (uintptr_t)m->host_user_addr;
+}
+
 /*
- * Host pointer to [gpa, gpa+len) in whichever region holds all of it, which
- * becomes @r (and *hint its index); NULL if none does.  A guest of more than
- * ~3 GiB has two regions at least (QEMU splits RAM around the PCI hole).
+ * Host pointer to [gpa, gpa+len) through the region xlate() finds for @gpa
+ * (the one the general walk would use), which becomes @r and *hint, if it
+ * holds all of the range; NULL otherwise.  A guest of more than ~3 GiB has two
+ * regions at least (QEMU splits RAM around the PCI hole).
  */
 static uint8_t *
 in_any_region(const struct rte_vhost_memory *mem, struct fast_region *r, uint32_t *hint,
 	uint64_t gpa, uint32_t len)
 {
-	uint32_t i;
+	uint64_t l = len;
+	uint8_t *va = xlate(mem, hint, gpa, &l);
 
-	for (i = 0; i < mem->nregions; i++) {
-		const struct rte_vhost_mem_region *m = &mem->regions[i];
-		struct fast_region c = {m->guest_phys_addr, m->size, (uintptr_t)m->host_user_addr};
-		uint8_t *va = in_region(&c, gpa, len);
-
-		if (va != NULL) {
-			*r = c;
-			*hint = i;
-			return va;
-		}
-	}
-	return NULL;
+	if (va == NULL || l != len)
+		return NULL;
+	region_load(r, &mem->regions[*hint]);
+	return va;
 }
 
 /*
@@ -381,7 +374,6 @@ static bool
 walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 {
 	const struct vring_desc *tbl = vr->desc;
-	const struct rte_vhost_mem_region *mr;
 	struct fast_region r;
 	uint32_t hint = vr->xlate_hint;
 	uint64_t rd_total = 0, wr_total = 0;
@@ -393,10 +385,7 @@ walk_fast(struct vcd_vring *vr, struct vcd_chain *c)
 
 	if (unlikely(hint >= vr->mem->nregions))
 		return false;
-	mr = &vr->mem->regions[hint];
-	r.gpa = mr->guest_phys_addr;
-	r.size = mr->size;
-	r.host = (uintptr_t)mr->host_user_addr;
+	region_load(&r, &vr->mem->regions[hint]);
 	d = read_desc(&tbl[idx]);
 	if (d.flags & VRING_DESC_F_INDIRECT) {
 		n = d.len / sizeof(d);

@@ -195,10 +195,6 @@ int vcd_vring_flush(struct vcd_vring *vr);
 /* Ask the guest not to kick us (we poll). */
 void vcd_vring_suppress_kicks(struct vcd_vring *vr);
 
-/* Translate [gpa, gpa+len) into host segments appended to @segs; -EFAULT if unmapped. */
-int vcd_vring_map(const struct vcd_vring *vr, uint64_t gpa, uint32_t len, struct vcd_seg *segs,
-	uint16_t *nb, uint16_t max);
-
 const char *vcd_chain_err_name(enum vcd_chain_err err);
 
 #endif /* VCRYPTD_VRING_H */
