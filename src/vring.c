@@ -326,22 +326,35 @@ region_load(struct fast_region *r, const struct rte_vhost_mem_region *m)
 }
 
 /*
- * Host pointer to [gpa, gpa+len) through the region xlate() finds for @gpa
- * (the one the general walk would use), which becomes @r and *hint, if it
- * holds all of the range; NULL otherwise.  A guest of more than ~3 GiB has two
+ * The region holding all of [gpa, gpa+len), as xlate() finds it (the lookup
+ * the general walk uses, so both walks agree even on overlapping regions), or
+ * -1.  Out of line: the fast walk needs it only when a buffer leaves the
+ * region of the one before.
+ */
+static __attribute__((noinline)) int
+region_of(const struct rte_vhost_memory *mem, uint32_t hint, uint64_t gpa, uint32_t len)
+{
+	uint64_t l = len;
+
+	return xlate(mem, &hint, gpa, &l) != NULL && l == len ? (int)hint : -1;
+}
+
+/*
+ * Host pointer to [gpa, gpa+len) through region_of(), which becomes @r and
+ * *hint; NULL if no one region holds it.  A guest of more than ~3 GiB has two
  * regions at least (QEMU splits RAM around the PCI hole).
  */
-static uint8_t *
+static inline uint8_t *
 in_any_region(const struct rte_vhost_memory *mem, struct fast_region *r, uint32_t *hint,
 	uint64_t gpa, uint32_t len)
 {
-	uint64_t l = len;
-	uint8_t *va = xlate(mem, hint, gpa, &l);
+	int i = region_of(mem, *hint, gpa, len);
 
-	if (va == NULL || l != len)
+	if (i < 0)
 		return NULL;
-	region_load(r, &mem->regions[*hint]);
-	return va;
+	*hint = (uint32_t)i;
+	region_load(r, &mem->regions[i]);
+	return in_region(r, gpa, len);
 }
 
 /*
