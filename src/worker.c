@@ -107,29 +107,18 @@ seg_next(struct seg_iter *it, uint8_t **va, uint32_t *len)
 	return true;
 }
 
-/* Copy [off, off+len) of a segment list into @dst; false if the list is shorter. */
-static bool
+/*
+ * Copy [off, off+len) of a segment list into @dst; false if the list is
+ * shorter.  The usual ranges (the header; the IV after a header that is a
+ * segment of its own) lie inside the first or the second segment: one copy.
+ */
+static inline bool
 seg_copy(const struct vcd_seg *s, uint16_t n, uint32_t off, void *dst, uint32_t len)
 {
 	struct seg_iter it;
 	uint8_t *d = dst, *va;
 	uint32_t take;
 
-	seg_iter_init(&it, s, n, off, len);
-	while (seg_next(&it, &va, &take)) {
-		memcpy(d, va, take);
-		d += take;
-	}
-	return it.left == 0;
-}
-
-/*
- * seg_copy() for the usual case, a range inside the first or the second
- * segment (header; IV after a header that is a segment of its own).
- */
-static inline bool
-seg_copy_fast(const struct vcd_seg *s, uint16_t n, uint32_t off, void *dst, uint32_t len)
-{
 	if (likely(n > 0 && (uint64_t)off + len <= s[0].len)) {
 		memcpy(dst, s[0].va + off, len);
 		return true;
@@ -138,7 +127,12 @@ seg_copy_fast(const struct vcd_seg *s, uint16_t n, uint32_t off, void *dst, uint
 		memcpy(dst, s[1].va + (off - s[0].len), len);
 		return true;
 	}
-	return seg_copy(s, n, off, dst, len);
+	seg_iter_init(&it, s, n, off, len);
+	while (seg_next(&it, &va, &take)) {
+		memcpy(d, va, take);
+		d += take;
+	}
+	return it.left == 0;
 }
 
 static inline void
@@ -207,28 +201,29 @@ recycle_mbufs(struct vcd_worker *w, struct rte_mbuf *m)
 }
 
 /*
- * Where the hash result goes in the writable part: right before the status
- * byte, which is the last writable byte.  A destination longer than
- * dst_data_len (Linux hands over whole scatterlists) therefore never moves the
- * digest into the data; with exact lengths this is offset dst_data_len, as the
- * virtio spec lays it out.  At most two host pieces.
+ * Where the @len-byte hash result goes in the writable part: right before the
+ * status byte, which is the last writable byte (parse_layout() checked there
+ * is room).  A destination longer than dst_data_len (Linux hands over whole
+ * scatterlists) therefore never moves the digest into the data; with exact
+ * lengths this is offset dst_data_len, as the virtio spec lays it out.  At
+ * most two host pieces: @dst[k], @dlen[k].
  */
 static int
-locate_digest(const struct vcd_chain *c, uint32_t off, uint16_t len, struct vcd_req *r)
+locate_digest(const struct vcd_chain *c, uint32_t len, uint8_t *dst[2], uint16_t dlen[2])
 {
 	struct seg_iter it;
 	uint32_t take;
 	uint16_t k = 0;
 	uint8_t *va;
 
-	r->dig_dst[1] = NULL;
-	r->dig_len[1] = 0;
-	seg_iter_init(&it, c->wr, c->nb_wr, off, len);
+	dst[1] = NULL;
+	dlen[1] = 0;
+	seg_iter_init(&it, c->wr, c->nb_wr, c->wr_len - 1 - len, len);
 	while (seg_next(&it, &va, &take)) {
 		if (k == 2)
 			return -E2BIG;
-		r->dig_dst[k] = va;
-		r->dig_len[k++] = (uint16_t)take;
+		dst[k] = va;
+		dlen[k++] = (uint16_t)take;
 	}
 	return it.left == 0 ? 0 : -EINVAL;
 }
@@ -376,8 +371,7 @@ fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout
 	sym->m_dst = NULL;
 	r->scatter = NULL;
 	r->bounce = -1;
-	if (!seg_copy_fast(
-		    c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->iv, l->iv_len))
+	if (!seg_copy(c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->iv, l->iv_len))
 		return VIRTIO_CRYPTO_BADMSG;
 	if (likely(src != NULL)) {
 		sym->m_src = w->mb_free[--w->nb_mb_free];
@@ -408,8 +402,7 @@ fill_op(struct vcd_worker *w, const struct vcd_chain *c, const struct req_layout
 	sym->auth.data.length = 0;
 	sym->auth.digest.data = NULL;
 	if (l->digest_len != 0) {
-		if (locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len, r) !=
-			0)
+		if (locate_digest(c, l->digest_len, r->dig_dst, r->dig_len) != 0)
 			return VIRTIO_CRYPTO_BADMSG;
 		/* Never hand back an earlier request's digest if the PMD writes none. */
 		memset(r->digest, 0, l->digest_len);
@@ -611,12 +604,24 @@ run_halves(uint8_t dev_id, unsigned int be, const struct vcd_session *s, const s
 		cpu_run(dev_id, a, hbuf, l->hash_len, 0, 0, 0, l->hash_len, unused_iv, digest);
 }
 
+/*
+ * The request's source into @buf (its destination, or the worker's bounce
+ * buffer) for an in-place run, unless it is there already (in place).
+ */
+static void
+source_into(const struct vcd_chain *c, const struct req_layout *l, uint8_t *buf)
+{
+	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
+
+	if (seg_ptr(c->rd, c->nb_rd, src_off, l->src_len) != buf)
+		seg_copy(c->rd, c->nb_rd, src_off, buf, l->src_len);
+}
+
 static uint8_t
 run_sync(struct vcd_worker *w, unsigned int be, const struct vcd_chain *c,
 	const struct req_layout *l, const struct vcd_session *s, uint8_t *iv, uint8_t *digest)
 {
 	uint8_t dev_id = w->stage[be].dev_id;
-	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
 	uint8_t *buf = seg_ptr(c->wr, c->nb_wr, 0, l->src_len);
 	bool direct = buf != NULL;
 	bool ok;
@@ -625,8 +630,7 @@ run_sync(struct vcd_worker *w, unsigned int be, const struct vcd_chain *c,
 		buf = w->bounce;
 	if (!seg_copy(c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), iv, l->iv_len))
 		return VIRTIO_CRYPTO_BADMSG;
-	if (seg_ptr(c->rd, c->nb_rd, src_off, l->src_len) != buf)
-		seg_copy(c->rd, c->nb_rd, src_off, buf, l->src_len);
+	source_into(c, l, buf);
 	if (s->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER)
 		ok = cipher_chunks(dev_id, s->cs[be], s, buf, l->src_len, iv);
 	else
@@ -671,12 +675,10 @@ handle_sync(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	count_routed(w, vm, be, l->src_len);
 	st = run_sync(w, be, c, l, s, r.iv, r.digest);
 	if (st == VIRTIO_CRYPTO_OK && l->digest_len != 0) {
-		if (locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len, &r) !=
-			0) {
+		if (locate_digest(c, l->digest_len, r.dig_dst, r.dig_len) != 0)
 			st = VIRTIO_CRYPTO_BADMSG;
-		} else {
+		else
 			digest_out(r.digest, r.dig_dst, r.dig_len);
-		}
 	}
 	if (st == VIRTIO_CRYPTO_OK)
 		vm->stats.bytes += l->src_len;
@@ -857,25 +859,20 @@ static bool
 big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	const struct req_layout *l, const struct vcd_session *s, unsigned int be)
 {
-	uint32_t src_off = sizeof(struct virtio_crypto_op_data_req) + l->iv_len;
 	uint8_t *buf = seg_ptr(c->wr, c->nb_wr, 0, l->src_len);
-	struct vcd_big *b = &w->big[w->nb_big];
-	struct vcd_req dig;
+	struct vcd_big *b = &w->big[w->nb_big]; /* the next slot: counted only if it joins */
 
 	if (buf == NULL)
 		return false;
-	dig.dig_len[0] = dig.dig_len[1] = 0;
-	dig.dig_dst[0] = dig.dig_dst[1] = NULL;
+	b->dig_len[0] = b->dig_len[1] = 0; /* no digest unless a chain */
 	if (!seg_copy(
 		    c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), b->iv, l->iv_len) ||
 		(l->digest_len != 0 &&
-			locate_digest(c, c->wr_len - 1 - l->digest_len, (uint16_t)l->digest_len,
-				&dig) != 0)) {
+			locate_digest(c, l->digest_len, b->dig_dst, b->dig_len) != 0)) {
 		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
 		return true;
 	}
-	if (seg_ptr(c->rd, c->nb_rd, src_off, l->src_len) != buf)
-		seg_copy(c->rd, c->nb_rd, src_off, buf, l->src_len);
+	source_into(c, l, buf);
 	count_routed(w, vm, be, l->src_len);
 	b->vm = vm;
 	b->sess = s;
@@ -887,10 +884,6 @@ big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	b->c_len = l->cipher_len;
 	b->h_off = l->hash_off;
 	b->h_len = l->hash_len;
-	b->dig_dst[0] = dig.dig_dst[0];
-	b->dig_dst[1] = dig.dig_dst[1];
-	b->dig_len[0] = dig.dig_len[0];
-	b->dig_len[1] = dig.dig_len[1];
 	b->used_len = c->wr_len;
 	b->head = c->head;
 	b->failed = false;
@@ -1013,7 +1006,7 @@ handle_chain(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
 		return true;
 	}
-	if (unlikely(c->status == NULL || !seg_copy_fast(c->rd, c->nb_rd, 0, &h, sizeof(h)))) {
+	if (unlikely(c->status == NULL || !seg_copy(c->rd, c->nb_rd, 0, &h, sizeof(h)))) {
 		finish_now(vm, c, VIRTIO_CRYPTO_BADMSG);
 		return true;
 	}
