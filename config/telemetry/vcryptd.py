@@ -249,13 +249,10 @@ def metrics(sock: "TelemetrySocket") -> "list[tuple[Name, Value, Labels]]":
     routing = sock.cmd("/vcryptd/routing") or {}
     for op in ("cipher", "chain"):
         r = routing.get(op)
-        # a number of bytes, or "auto"/"never" before/without a measurement
-        value = _number(r.get("threshold")) if isinstance(r, dict) else None
-        if value is None and isinstance(r, dict) and isinstance(r.get("threshold"), str) \
-                and r["threshold"].isdigit():
-            value = int(r["threshold"])
-        if value is not None:
-            out.append((ROUTING_THRESHOLD, value, {"op": op}))
+        t = r.get("threshold") if isinstance(r, dict) else None
+        # a number of bytes as a string ("4096"); "auto" and "never" have none
+        if isinstance(t, str) and t.isdigit():
+            out.append((ROUTING_THRESHOLD, int(t), {"op": op}))
     value = _number(routing.get("calibrations"))
     if value is not None:
         out.append((ROUTING_CALIBRATIONS, value, {}))
