@@ -17,9 +17,60 @@
 
 #include "vcryptd/backend.h"
 #include "vcryptd/log.h"
+#include "vcryptd/opbuild.h"
 
 static struct vcd_backend backends[VCD_MAX_BACKENDS];
 static unsigned int nb_backends;
+
+/*
+ * What PMDs do that their feature flags and capability tables do not say, in
+ * one place (read from DPDK 22.11's source).  Matched by driver name.
+ */
+static const struct pmd_quirk {
+	const char *driver;
+	/*
+	 * Most mbuf segments it takes per buffer (0: no limit).  crypto_qat
+	 * 22.11: QAT_SYM_SGL_MAX_NUMBER (16); the worker cuts requests into
+	 * segments of at most VCD_MBUF_SEG_MAX bytes, so larger requests go
+	 * elsewhere (more scattered ones it refuses at enqueue, which the worker
+	 * answers without counting a device error).
+	 */
+	uint32_t max_segs;
+	/*
+	 * A cipher (enum rte_crypto_cipher_algorithm; -1: none) it announces
+	 * scatter-gather for but refuses segmented.  crypto_openssl 22.11 runs
+	 * 3DES-CTR on contiguous buffers only (process_openssl_cipher_op()).
+	 */
+	int no_sgl_cipher;
+} quirks[] = {
+	{"crypto_qat", 16, -1},
+	{"crypto_openssl", 0, RTE_CRYPTO_CIPHER_3DES_CTR},
+};
+
+static const struct pmd_quirk *
+quirk_of(const char *driver)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(quirks); i++) {
+		if (strcmp(quirks[i].driver, driver) == 0)
+			return &quirks[i];
+	}
+	return NULL;
+}
+
+bool
+vcd_backend_sgl_ok(const struct vcd_backend *b, const struct rte_crypto_sym_xform *x)
+{
+	const struct pmd_quirk *q = quirk_of(b->driver);
+
+	for (; q != NULL && x != NULL; x = x->next) {
+		if (x->type == RTE_CRYPTO_SYM_XFORM_CIPHER &&
+			(int)x->cipher.algo == q->no_sgl_cipher)
+			return false;
+	}
+	return true;
+}
 
 unsigned int
 vcd_backend_count(void)
@@ -104,7 +155,8 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 		.ff_disable = RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO | RTE_CRYPTODEV_FF_SECURITY,
 	};
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
-	uint16_t q;
+	const struct pmd_quirk *q;
+	uint16_t qp;
 
 	rte_cryptodev_info_get(b->dev_id, &info);
 	if (info.max_nb_queue_pairs < nb_workers) {
@@ -119,13 +171,8 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 	b->sgl = (info.feature_flags & RTE_CRYPTODEV_FF_IN_PLACE_SGL) != 0;
 	b->sgl_oop = b->sgl && (info.feature_flags & RTE_CRYPTODEV_FF_OOP_SGL_IN_SGL_OUT);
 	b->pci = is_pci(&info);
-	/*
-	 * crypto_qat 22.11 takes at most QAT_SYM_SGL_MAX_NUMBER (16) segments per
-	 * buffer, and worker.c cuts a request into mbuf segments of at most 65520
-	 * bytes: larger requests go elsewhere (more scattered ones it refuses at
-	 * enqueue, which worker.c answers without counting a device error).
-	 */
-	b->max_data = strcmp(info.driver_name, "crypto_qat") == 0 ? 16u * 65520u : UINT32_MAX;
+	q = quirk_of(info.driver_name);
+	b->max_data = q != NULL && q->max_segs != 0 ? q->max_segs * VCD_MBUF_SEG_MAX : UINT32_MAX;
 	/* One queue pair per worker, and a spare for calibration where there is one. */
 	dconf.nb_queue_pairs =
 		(uint16_t)RTE_MIN(nb_workers + 1, (unsigned int)info.max_nb_queue_pairs);
@@ -143,11 +190,11 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 		return -ENOMEM;
 	b->nb_qp = (uint16_t)nb_workers;
 	b->qp_depth = qp_depth;
-	for (q = 0; q < dconf.nb_queue_pairs; q++) {
+	for (qp = 0; qp < dconf.nb_queue_pairs; qp++) {
 		struct rte_cryptodev_qp_conf qc = {
 			.nb_descriptors = qp_depth, .mp_session = b->sess_pool};
 
-		if (rte_cryptodev_queue_pair_setup(b->dev_id, q, &qc, dconf.socket_id) != 0)
+		if (rte_cryptodev_queue_pair_setup(b->dev_id, qp, &qc, dconf.socket_id) != 0)
 			return -EIO;
 	}
 	if (rte_cryptodev_start(b->dev_id) != 0)

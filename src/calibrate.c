@@ -18,8 +18,11 @@
 
 #include "vcryptd/backend.h"
 #include "vcryptd/calibrate.h"
+#include "vcryptd/exec.h"
 #include "vcryptd/log.h"
+#include "vcryptd/opbuild.h"
 #include "vcryptd/route.h"
+#include "vcryptd/sync.h"
 
 #define CAL_BURST   32
 #define CAL_MAX_NS  (10 * 1000 * 1000) /* time spent at one size on one backend */
@@ -27,16 +30,15 @@
 #define CAL_DIGEST  20
 
 /*
- * Up to 64 KiB requests run as one mbuf segment; above, worker.c runs them
- * differently (the synchronous API in 65520-byte pieces on a backend that has
+ * Up to 64 KiB requests run as one mbuf segment; above, the plan (exec.h)
+ * runs them differently (the synchronous API in pieces on a backend that has
  * it, scatter-gather mbufs elsewhere), so 65536 and 131072 measure that path.
  */
 static const uint32_t cal_sizes[VCD_CALIB_SIZES] = {
 	64, 256, 1024, 2048, 4096, 8192, 16384, 32768, 65504, 65536, 131072};
 
-#define CAL_SEG     65520 /* worker.c's VCD_MBUF_SEG_MAX and VCD_SYNC_CHUNK */
-#define CAL_MAX_SEG 3     /* segments of the largest size */
-#define CAL_BATCH   16    /* worker.h's VCD_BIG_BATCH */
+/* mbuf segments of the largest size, cut as the worker cuts requests. */
+#define CAL_MAX_SEG ((131072 + VCD_MBUF_SEG_MAX - 1) / VCD_MBUF_SEG_MAX)
 
 static pthread_mutex_t cal_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vcd_calib last;
@@ -121,35 +123,23 @@ measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess,
 	struct rte_crypto_op *ops[CAL_BURST], *done[CAL_BURST];
 	uint64_t hz = rte_get_tsc_hz(), t0 = 0, t_start, t_end, ops_done = 0, limit;
 	unsigned int i, free_n = CAL_BURST, inflight = 0, warmup = CAL_BURST;
+	struct vcd_mbufs mb = {.free = e->mbufs, .n = CAL_BURST * CAL_MAX_SEG};
 	bool failed = false;
 
 	if (rte_crypto_op_bulk_alloc(e->op_pool, RTE_CRYPTO_OP_TYPE_SYMMETRIC, ops, CAL_BURST) !=
 		CAL_BURST)
 		return -1;
 	for (i = 0; i < CAL_BURST; i++) {
-		struct rte_mbuf *m = e->mbufs[i * CAL_MAX_SEG], *prev = NULL;
-		uint8_t *va = e->buf + (size_t)i * size;
-		uint32_t left = size, k;
+		struct vcd_seg seg = {.va = e->buf + (size_t)i * size, .len = size};
+		struct rte_mbuf *m, *p;
 
-		/* In place, in pieces of CAL_SEG, as worker.c lays a request out. */
-		for (k = 0; left > 0; k++) {
-			struct rte_mbuf *seg = e->mbufs[i * CAL_MAX_SEG + k];
-			uint16_t n = (uint16_t)RTE_MIN(left, (uint32_t)CAL_SEG);
-
-			seg->buf_addr = va;
-			seg->buf_iova = rte_mem_virt2iova(va);
-			seg->buf_len = n;
-			seg->data_off = 0;
-			seg->data_len = n;
-			seg->next = NULL;
-			if (prev != NULL)
-				prev->next = seg;
-			prev = seg;
-			va += n;
-			left -= n;
+		/* In place, cut into mbuf segments as the worker lays a request out. */
+		if (vcd_mbufs_build(&mb, &seg, 1, 0, size, &m) != 0) {
+			rte_mempool_put_bulk(e->op_pool, (void **)ops, CAL_BURST);
+			return -1;
 		}
-		m->nb_segs = (uint16_t)k;
-		m->pkt_len = size;
+		for (p = m; p != NULL; p = p->next)
+			p->buf_iova = rte_mem_virt2iova(p->buf_addr);
 		ops[i]->sym->m_src = m;
 		ops[i]->sym->cipher.data.length = size;
 		ops[i]->sym->auth.data.length = size;
@@ -218,86 +208,83 @@ measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess,
 	return (double)(t_end - t0) * 1e9 / (double)hz / (double)ops_done;
 }
 
-/* [off, off+len) of @n requests of @size, one after another in e->buf, in one call. */
-static bool
-sync_batch(struct cal_env *e, uint8_t dev, void *sess, uint32_t size, unsigned int n, uint32_t off,
-	uint32_t len)
-{
-	struct rte_crypto_vec data[CAL_BATCH];
-	struct rte_crypto_sgl sgl[CAL_BATCH];
-	struct rte_crypto_va_iova_ptr iv[CAL_BATCH], dig[CAL_BATCH], aad[CAL_BATCH];
-	int32_t status[CAL_BATCH];
-	uint8_t ivs[CAL_BATCH][16] = {{0}};
-	struct rte_crypto_sym_vec vec = {
-		.num = n, .src_sgl = sgl, .iv = iv, .digest = dig, .aad = aad, .status = status};
-	union rte_crypto_sym_ofs ofs = {.raw = 0};
-	unsigned int i;
-
-	for (i = 0; i < n; i++) {
-		data[i].base = e->buf + (size_t)i * size + off;
-		data[i].len = len;
-		sgl[i].vec = &data[i];
-		sgl[i].num = 1;
-		iv[i].va = ivs[i];
-		dig[i].va = e->digests + 64 * i;
-		memset(&aad[i], 0, sizeof(aad[i]));
-	}
-	return rte_cryptodev_sym_cpu_crypto_process(dev, sess, ofs, &vec) == n;
-}
-
 /*
- * Nanoseconds per request of @size through the synchronous path, as
- * worker.c's big_run() runs it: CAL_BATCH requests at a time, piece k of the
- * cipher of each in one call, then (chain) the hashes of all in one call.
+ * Nanoseconds per request of @size through the synchronous path, as the
+ * worker runs it: batches of VCD_BIG_BATCH requests through vcd_sync_batch().
  */
 static double
-measure_sync(struct cal_env *e, const struct vcd_backend *b, void *cs, void *as, uint32_t size)
+measure_sync(
+	const struct cal_env *e, const struct vcd_backend *b, void *cs, void *as, uint32_t size)
 {
+	struct vcd_sync_alg a = {.dev_id = b->dev_id,
+		.mode = VCD_MODE_CBC,
+		.encrypt = true,
+		.block = 16,
+		.iv_len = 16,
+		.cipher = cs,
+		.auth = as};
+	struct vcd_sync_job job[VCD_BIG_BATCH], *jobs[VCD_BIG_BATCH];
 	uint64_t hz = rte_get_tsc_hz(), limit = hz / (1000000000ull / CAL_MAX_NS), t0, n = 0;
+	unsigned int i;
 
+	for (i = 0; i < VCD_BIG_BATCH; i++) {
+		memset(&job[i], 0, sizeof(job[i]));
+		job[i].buf = e->buf + (size_t)i * size;
+		job[i].c_len = size;
+		job[i].h_len = as != NULL ? size : 0;
+		jobs[i] = &job[i];
+	}
 	t0 = rte_rdtsc();
 	do {
-		uint32_t off;
-
-		for (off = 0; off < size; off += CAL_SEG) {
-			if (!sync_batch(e, b->dev_id, cs, size, CAL_BATCH, off,
-				    RTE_MIN(size - off, (uint32_t)CAL_SEG)))
+		vcd_sync_batch(&a, jobs, VCD_BIG_BATCH);
+		for (i = 0; i < VCD_BIG_BATCH; i++) {
+			if (job[i].failed)
 				return -1;
 		}
-		if (as != NULL && !sync_batch(e, b->dev_id, as, size, CAL_BATCH, 0, size))
-			return -1;
-		n += CAL_BATCH;
+		n += VCD_BIG_BATCH;
 	} while (n < 8 || rte_rdtsc() - t0 < limit);
 	return (double)(rte_rdtsc() - t0) * 1e9 / (double)hz / (double)n;
 }
 
 /*
- * Cost of one request of @size on backend @b the way worker.c would run it,
- * or < 0 where it would not run it there.
+ * Cost of one request of @size on backend @b the way the worker would run
+ * it (the plan of exec.h, decided as for a guest's session), or < 0 where it
+ * would not run it there.
  */
 static double
 measure_size(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess,
 	enum vcd_route_op op, uint32_t size)
 {
-	void *cs, *as = NULL;
-	double ns;
+	struct vcd_exec_in in = {.whole = true,
+		.cipher_only = op == VCD_ROUTE_CIPHER,
+		.cuttable = true, /* AES-CBC */
+		.cpu_crypto = b->cpu_crypto,
+		.sgl = b->sgl};
+	void *cs = NULL, *as = NULL;
+	double ns = -1;
 
-	if (size <= 65535)
-		return measure(e, b, qp, sess, size);
-	if (!b->cpu_crypto)
-		return b->sgl ? measure(e, b, qp, sess, size) : -1;
-	/* The synchronous path: cipher in pieces, the hash as a second session. */
-	cs = op == VCD_ROUTE_CIPHER ? sess : cal_session(b, VCD_ROUTE_CIPHER);
-	if (op == VCD_ROUTE_CHAIN)
+	/* A chain's halves matter only over 64 KiB, where the synchronous path runs it. */
+	if (op == VCD_ROUTE_CHAIN && b->cpu_crypto && vcd_is_large(size)) {
+		cs = cal_session(b, VCD_ROUTE_CIPHER);
 		as = cal_session(b, VCD_ROUTE_AUTH_ONLY);
-	ns = cs != NULL && (op == VCD_ROUTE_CIPHER || as != NULL) ? measure_sync(e, b, cs, as, size)
-								  : -1;
-	if (op == VCD_ROUTE_CHAIN) {
-		if (cs != NULL)
-			rte_cryptodev_sym_session_free(b->dev_id, cs);
-		if (as != NULL)
-			rte_cryptodev_sym_session_free(b->dev_id, as);
+		in.halves = cs != NULL && as != NULL;
 	}
+	switch (vcd_exec_plan(&in, vcd_is_large(size))) {
+	case VCD_EXEC_QP:
+		ns = measure(e, b, qp, sess, size);
+		break;
+	case VCD_EXEC_SYNC:
+	case VCD_EXEC_SYNC_BATCH:
+		ns = op == VCD_ROUTE_CIPHER ? measure_sync(e, b, sess, NULL, size)
+					    : measure_sync(e, b, cs, as, size);
+		break;
+	case VCD_EXEC_NONE:
+		break;
+	}
+	if (cs != NULL)
+		rte_cryptodev_sym_session_free(b->dev_id, cs);
+	if (as != NULL)
+		rte_cryptodev_sym_session_free(b->dev_id, as);
 	return ns;
 }
 
@@ -507,20 +494,12 @@ tel_routing(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* /vcryptd/calibrate: measure again now (every op type) and apply where "auto". */
-static int
-tel_calibrate(const char *cmd, const char *params, struct rte_tel_data *d)
+int
+vcd_calib_routing_reply(struct rte_tel_data *d, bool busy)
 {
-	int rc;
-
-	(void)cmd;
-	(void)params;
-	rc = vcd_calibrate(tel_cfg, true, true);
-	if (rc != 0 && rc != -EBUSY)
-		return rc;
-	if (rc == -EBUSY && last.runs == 0)
-		return rc;
-	return tel_routing(cmd, params, d);
+	if (busy && last.runs == 0)
+		return -EBUSY;
+	return tel_routing(NULL, NULL, d);
 }
 
 void
@@ -529,6 +508,4 @@ vcd_calib_telemetry_init(const struct vcd_config *cfg)
 	tel_cfg = cfg;
 	rte_telemetry_register_cmd("/vcryptd/routing", tel_routing,
 		"Routing thresholds (in effect, configured, calibrated), budgets, costs");
-	rte_telemetry_register_cmd("/vcryptd/calibrate", tel_calibrate,
-		"Measure the backends again and apply the crossovers to auto thresholds");
 }

@@ -25,6 +25,7 @@
 #include "vcryptd/backend.h"
 #include "vcryptd/calibrate.h"
 #include "vcryptd/config.h"
+#include "vcryptd/ctl.h"
 #include "vcryptd/dma.h"
 #include "vcryptd/fault.h"
 #include "vcryptd/log.h"
@@ -38,8 +39,6 @@
 
 static volatile sig_atomic_t quit_signal;
 static volatile sig_atomic_t reload_signal;
-static struct vcd_worker workers[VCD_MAX_WORKERS];
-static unsigned int nb_workers;
 
 static void
 on_signal(int sig)
@@ -82,47 +81,6 @@ start_eal(const struct vcd_config *cfg, const struct vcd_cli *cli, const char *p
 	return 0;
 }
 
-static int
-start_workers(const struct vcd_config *cfg)
-{
-	unsigned int lcore;
-	uint32_t mbufs;
-
-	nb_workers = rte_lcore_count() - 1;
-	if (nb_workers == 0 || nb_workers > VCD_MAX_WORKERS) {
-		VCD_LOG(ERR,
-			"[daemon] lcores = %s gives %u worker(s): need 1..%u besides the main "
-			"lcore",
-			cfg->lcores, nb_workers, VCD_MAX_WORKERS);
-		return -EINVAL;
-	}
-	mbufs = cfg->mbuf_pool_size / nb_workers;
-	if (mbufs < VCD_MIN_WORKER_MBUFS) {
-		VCD_LOG(ERR,
-			"[daemon] mbuf_pool_size = %u is too small for %u worker(s): need at "
-			"least %u",
-			cfg->mbuf_pool_size, nb_workers, VCD_MIN_WORKER_MBUFS * nb_workers);
-		return -EINVAL;
-	}
-	nb_workers = 0;
-	RTE_LCORE_FOREACH_WORKER(lcore)
-	{
-		struct vcd_worker *w = &workers[nb_workers];
-		int rc = vcd_worker_init(
-			w, nb_workers, lcore, (uint16_t)cfg->burst, VCD_OPS_PER_WORKER, mbufs);
-
-		if (rc != 0) {
-			VCD_LOG(ERR,
-				"worker %u: cannot allocate its ops and mbufs (raise [daemon] "
-				"memory_mb)",
-				nb_workers);
-			return rc;
-		}
-		nb_workers++;
-	}
-	return 0;
-}
-
 /*
  * Cryptodev sessions per backend: every configured VM's quota plus room for
  * four more VMs of the default quota, added later by reload or vcryptctl.
@@ -136,15 +94,6 @@ total_sessions(const struct vcd_config *cfg)
 	for (i = 0; i < cfg->nb_vms; i++)
 		n += cfg->vms[i].max_sessions ? cfg->vms[i].max_sessions : cfg->max_sessions_per_vm;
 	return n;
-}
-
-static void
-launch_workers(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < nb_workers; i++)
-		rte_eal_remote_launch(vcd_worker_main, &workers[i], workers[i].lcore);
 }
 
 static uint64_t
@@ -223,7 +172,7 @@ run(struct vcd_config *cfg, const struct vcd_cli *cli)
 	unsigned int tick = 0;
 
 	VCD_LOG(NOTICE, "vcryptd %s ready: %u VM socket(s), %u worker(s), %u backend(s)",
-		VCD_VERSION, vcd_vm_count(), nb_workers, vcd_backend_count());
+		VCD_VERSION, vcd_vm_count(), vcd_worker_count(), vcd_backend_count());
 	if (vcd_vm_count() == 0)
 		VCD_LOG(WARNING,
 			"no VM sockets configured: add [vm] sections, --socket PATH or "
@@ -243,18 +192,6 @@ run(struct vcd_config *cfg, const struct vcd_cli *cli)
 	vcd_notify("STOPPING=1");
 }
 
-static void
-stop_workers(void)
-{
-	unsigned int i;
-
-	for (i = 0; i < nb_workers; i++)
-		__atomic_store_n(&workers[i].stop, true, __ATOMIC_RELEASE);
-	rte_eal_mp_wait_lcore();
-	for (i = 0; i < nb_workers; i++)
-		vcd_worker_fini(&workers[i]);
-}
-
 static int
 serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 {
@@ -270,23 +207,24 @@ serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 		if (cfg->threshold_cipher == VCD_THRESHOLD_AUTO ||
 			cfg->threshold_chain == VCD_THRESHOLD_AUTO)
 			vcd_calibrate(cfg, false, false);
-		rc = start_workers(cfg);
+		rc = vcd_workers_init(cfg);
 	}
 	if (rc == 0)
-		rc = vcd_vms_init(cfg, workers, nb_workers);
+		rc = vcd_vms_init(cfg);
 	if (rc == 0) {
-		vcd_stats_register(cfg, workers, nb_workers);
+		vcd_stats_register(cfg);
+		vcd_ctl_register(cfg);
 		vcd_calib_telemetry_init(cfg);
 #ifdef VCD_FAULT_INJECT
 		vcd_fault_telemetry_init();
 #endif
-		launch_workers();
+		vcd_workers_launch();
 		rc = vcd_vms_start();
 		if (rc == 0)
 			run(cfg, cli);
 		vcd_vms_stop(); /* drains every VM and logs its totals */
 	}
-	stop_workers();
+	vcd_workers_fini();
 	vcd_backends_fini();
 	return rc;
 }

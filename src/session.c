@@ -164,22 +164,17 @@ create_halves(struct vcd_session *s, unsigned int i, struct rte_crypto_sym_xform
 	return false;
 }
 
-/*
- * Transforms a PMD announces scatter-gather for but refuses segmented: its
- * requests over 64 KiB (which need several mbuf segments) must go elsewhere.
- * crypto_openssl 22.11 runs 3DES-CTR on contiguous buffers only
- * (process_openssl_cipher_op()).
- */
-static bool
-sgl_refused(const struct vcd_backend *b, const struct rte_crypto_sym_xform *x)
+/* What the session has on backend @i, and what @b can do with it: the plan's input (exec.h). */
+static void
+exec_in(const struct vcd_session *s, unsigned int i, const struct vcd_backend *b,
+	const struct rte_crypto_sym_xform *head, struct vcd_exec_in *in)
 {
-	for (; x != NULL; x = x->next) {
-		if (x->type == RTE_CRYPTO_SYM_XFORM_CIPHER &&
-			x->cipher.algo == RTE_CRYPTO_CIPHER_3DES_CTR &&
-			strcmp(b->driver, "crypto_openssl") == 0)
-			return true;
-	}
-	return false;
+	in->whole = s->cs[i] != NULL;
+	in->halves = s->cs_cipher[i] != NULL && s->cs_auth[i] != NULL;
+	in->cipher_only = head->next == NULL;
+	in->cuttable = s->mode != VCD_MODE_WHOLE;
+	in->cpu_crypto = b->cpu_crypto;
+	in->sgl = b->sgl && vcd_backend_sgl_ok(b, head);
 }
 
 static int
@@ -191,11 +186,12 @@ create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
 	for (i = 0; i < vcd_backend_count(); i++) {
 		struct vcd_backend *b = vcd_backend_get(i);
 		bool halves = create_halves(s, i, head);
+		struct vcd_exec_in in;
 
 		/*
 		 * A chain on a backend with CPU crypto must have its halves: the
-		 * worker's synchronous path needs them for large or scattered
-		 * requests.  Without them (pool exhausted) the backend is not used.
+		 * synchronous path needs them for large or scattered requests.
+		 * Without them (pool exhausted) the backend is not used.
 		 */
 		if (head->next != NULL && !halves &&
 			(b->features & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO))
@@ -203,14 +199,15 @@ create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
 		/* The capability tables do not say which chains a PMD runs: ask it. */
 		if (vcd_backend_supports(b, head))
 			s->cs[i] = rte_cryptodev_sym_session_create(b->dev_id, head, b->sess_pool);
-		if (s->cs[i] == NULL && !halves)
+		exec_in(s, i, b, head, &in);
+		s->exec[i][0] = (uint8_t)vcd_exec_plan(&in, false);
+		s->exec[i][1] = (uint8_t)vcd_exec_plan(&in, true);
+		if (s->exec[i][0] == VCD_EXEC_NONE)
 			continue;
 		if (s->backend == UINT8_MAX)
 			s->backend = (uint8_t)i;
 		s->small_mask |= (uint16_t)(1u << i);
-		/* Over 64 KiB: the synchronous API, or scatter-gather mbufs on the queue pair. */
-		if ((b->cpu_crypto && (head->next == NULL ? s->cs[i] != NULL : halves)) ||
-			(s->cs[i] != NULL && b->sgl && !sgl_refused(b, head)))
+		if (s->exec[i][1] != VCD_EXEC_NONE)
 			s->large_mask |= (uint16_t)(1u << i);
 		n++;
 	}
@@ -314,6 +311,7 @@ vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint6
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return -ENOMEM;
+	set_mode(s, &x[0]);
 	rc = create_on_backends(s, head);
 	if (rc != 0) {
 		VCD_LOG(NOTICE, "%s: no backend can run cipher %u hash %u (key %u/%u, digest %u)",
@@ -324,7 +322,6 @@ vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint6
 	}
 	s->op_type = p->op_type;
 	s->chain_order = p->chain_order;
-	set_mode(s, &x[0]);
 	s->iv_len = x[0].cipher.iv.length;
 	s->digest_len = p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? 0 : (uint16_t)p->digest_len;
 	t->gen[slot] = (t->gen[slot] + 1) & 0x7fffffff;

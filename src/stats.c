@@ -3,7 +3,8 @@
  */
 /*
  * Telemetry: /vcryptd/info, /vcryptd/vms, /vcryptd/vm,<name>, /vcryptd/workers,
- * /vcryptd/backends.  Callbacks run in DPDK's telemetry thread.
+ * /vcryptd/backends, /vcryptd/config: read-only (commands that change state
+ * are ctl.c's).  Callbacks run in DPDK's telemetry thread.
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -23,8 +24,6 @@
 static const char *const status_names[] = {
 	"ok", "err", "badmsg", "notsupp", "invsess", "nospc", "key_rejected", "other"};
 
-static struct vcd_worker *stat_workers;
-static unsigned int stat_nb_workers;
 static char config_path[PATH_MAX];
 static uint64_t start_tsc;
 
@@ -207,8 +206,8 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	rte_tel_data_start_dict(d);
-	for (i = 0; i < stat_nb_workers; i++) {
-		const struct vcd_worker *w = &stat_workers[i];
+	for (i = 0; i < vcd_worker_count(); i++) {
+		const struct vcd_worker *w = vcd_worker_get(i);
 		struct rte_tel_data *c = rte_tel_data_alloc();
 		char key[32];
 
@@ -229,22 +228,6 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* The per-queue-pair counters of struct vcd_stage that /vcryptd/backends sums. */
-static const struct {
-	const char *key;
-	size_t off;
-} stage_counters[] = {
-	{"spilled_in", offsetof(struct vcd_stage, spill_in)},
-	{"moved_out", offsetof(struct vcd_stage, moved_out)},
-	{"device_errors", offsetof(struct vcd_stage, dev_errors)},
-	{"failovers", offsetof(struct vcd_stage, failover)},
-	{"downs", offsetof(struct vcd_stage, downs)},
-	{"ups", offsetof(struct vcd_stage, ups)},
-	{"abandoned", offsetof(struct vcd_stage, abandoned)},
-	{"late", offsetof(struct vcd_stage, late)},
-	{"spurious", offsetof(struct vcd_stage, spurious)},
-};
-
 /*
  * Routing and health of backend @idx summed over the workers' queue pairs;
  * state is "up", or "down" with how many queue pairs are down.
@@ -252,28 +235,30 @@ static const struct {
 static void
 backend_health(struct rte_tel_data *c, unsigned int idx)
 {
-	uint64_t sum[RTE_DIM(stage_counters)] = {0}, inflight = 0, staged = 0;
+	uint64_t sum[VCD_SC_MAX] = {0}, inflight = 0, staged = 0;
 	unsigned int w, k, down = 0;
 	char state[32];
 
-	for (w = 0; w < stat_nb_workers; w++) {
-		const struct vcd_stage *st = &stat_workers[w].stage[idx];
+	for (w = 0; w < vcd_worker_count(); w++) {
+		const struct vcd_stage *st = &vcd_worker_get(w)->stage[idx];
 
-		down += !__atomic_load_n(&st->up, __ATOMIC_RELAXED);
-		for (k = 0; k < RTE_DIM(stage_counters); k++)
-			sum[k] += rd((const uint64_t *)((const char *)st + stage_counters[k].off));
+		down += __atomic_load_n(&st->state, __ATOMIC_RELAXED) != VCD_BE_UP;
+		for (k = 0; k < VCD_SC_MAX; k++)
+			sum[k] += vcd_stage_counter(st, (enum vcd_stage_counter)k);
 		inflight += __atomic_load_n(&st->inflight, __ATOMIC_RELAXED);
 		staged += __atomic_load_n(&st->n, __ATOMIC_RELAXED);
 	}
 	if (down == 0)
 		snprintf(state, sizeof(state), "up");
 	else
-		snprintf(state, sizeof(state), "down on %u of %u workers", down, stat_nb_workers);
+		snprintf(
+			state, sizeof(state), "down on %u of %u workers", down, vcd_worker_count());
 	rte_tel_data_add_dict_string(c, "state", state);
 	rte_tel_data_add_dict_u64(c, "inflight", inflight);
 	rte_tel_data_add_dict_u64(c, "staged", staged);
-	for (k = 0; k < RTE_DIM(stage_counters); k++)
-		rte_tel_data_add_dict_u64(c, stage_counters[k].key, sum[k]);
+	for (k = 0; k < VCD_SC_MAX; k++)
+		rte_tel_data_add_dict_u64(
+			c, vcd_stage_counter_name((enum vcd_stage_counter)k), sum[k]);
 }
 
 /* Ops and bytes completed on backend @idx by every worker, and the rate since the last call. */
@@ -285,9 +270,9 @@ backend_traffic(struct rte_tel_data *c, unsigned int idx)
 	unsigned int w;
 	double secs;
 
-	for (w = 0; w < stat_nb_workers; w++) {
-		ops += rd(&stat_workers[w].stage[idx].done_ops);
-		bytes += rd(&stat_workers[w].stage[idx].done_bytes);
+	for (w = 0; w < vcd_worker_count(); w++) {
+		ops += rd(&vcd_worker_get(w)->stage[idx].done_ops);
+		bytes += rd(&vcd_worker_get(w)->stage[idx].done_bytes);
 	}
 	secs = last_tsc[idx] ? (double)(now - last_tsc[idx]) / (double)rte_get_tsc_hz() : 0;
 	rte_tel_data_add_dict_u64(c, "ops", ops);
@@ -381,82 +366,9 @@ tel_config(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-static int
-reply(struct rte_tel_data *d, const char *key, const char *value)
-{
-	rte_tel_data_start_dict(d);
-	rte_tel_data_add_dict_string(d, key, value);
-	return 0;
-}
-
-static bool
-valid_name(const char *n)
-{
-	size_t len = strlen(n);
-
-	return len > 0 && len < VCD_NAME_MAX &&
-		strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
-		len;
-}
-
-/* /vcryptd/vm_add,NAME,/ABSOLUTE/SOCKET: a VM with default settings (vcryptctl add). */
-static int
-tel_vm_add(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	struct vcd_vm_conf vc = {.weight = 1};
-	const char *comma = params != NULL ? strchr(params, ',') : NULL;
-	int rc;
-
-	RTE_SET_USED(cmd);
-	if (comma == NULL || (size_t)(comma - params) >= sizeof(vc.name))
-		return reply(d, "error", "usage: /vcryptd/vm_add,NAME,/absolute/socket/path");
-	memcpy(vc.name, params, (size_t)(comma - params));
-	if (!valid_name(vc.name))
-		return reply(d, "error", "NAME: 1..31 of A-Z a-z 0-9 _ . -");
-	if (comma[1] != '/' || strlen(comma + 1) >= VCD_SUN_PATH_MAX)
-		return reply(d, "error", "the socket path must be absolute and under 108 bytes");
-	snprintf(vc.socket, sizeof(vc.socket), "%s", comma + 1);
-	rc = vcd_vm_add(&vc);
-	return reply(d, rc == 0 ? "added" : "error", rc == 0 ? vc.name : strerror(-rc));
-}
-
-static int
-tel_vm_remove(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	int rc;
-
-	RTE_SET_USED(cmd);
-	if (params == NULL || !valid_name(params))
-		return reply(d, "error", "usage: /vcryptd/vm_remove,NAME");
-	rc = vcd_vm_remove(params);
-	return reply(d, rc == 0 ? "removed" : "error", rc == 0 ? params : strerror(-rc));
-}
-
-static int
-tel_log_level(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	static const char *const names[] = {
-		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
-	unsigned int i;
-
-	RTE_SET_USED(cmd);
-	for (i = 0; params != NULL && i < RTE_DIM(names); i++) {
-		if (strcmp(params, names[i]) == 0) {
-			rte_log_set_level_pattern("vcryptd.*", i + 1);
-			return reply(d, "log_level", names[i]);
-		}
-	}
-	return reply(d, "error",
-		"usage: /vcryptd/log_level,emerg|alert|crit|err|warning|notice|"
-		"info|debug");
-}
-
 void
-vcd_stats_register(
-	const struct vcd_config *cfg, struct vcd_worker *workers, unsigned int nb_workers)
+vcd_stats_register(const struct vcd_config *cfg)
 {
-	stat_workers = workers;
-	stat_nb_workers = nb_workers;
 	live_cfg = cfg;
 	snprintf(config_path, sizeof(config_path), "%s", cfg->path[0] ? cfg->path : "(built-in)");
 	start_tsc = rte_rdtsc();
@@ -466,12 +378,6 @@ vcd_stats_register(
 	rte_telemetry_register_cmd("/vcryptd/workers", tel_workers, "Worker lcore poll counters");
 	rte_telemetry_register_cmd("/vcryptd/backends", tel_backends, "Cryptodev backends");
 	rte_telemetry_register_cmd("/vcryptd/config", tel_config, "The running configuration");
-	rte_telemetry_register_cmd("/vcryptd/vm_add", tel_vm_add,
-		"Add a VM socket. Parameters: NAME,/absolute/socket/path");
-	rte_telemetry_register_cmd("/vcryptd/vm_remove", tel_vm_remove,
-		"Remove a VM socket (its guest is answered and disconnected). Parameter: NAME");
-	rte_telemetry_register_cmd("/vcryptd/log_level", tel_log_level,
-		"Set vcryptd's log level. Parameter: emerg..debug");
 }
 
 void

@@ -70,7 +70,6 @@ struct vhu_msg {
 
 #define DATA_QUEUE 0
 
-static struct vcd_worker *workers;
 static struct vcd_vm *vm_by_vid[RTE_MAX_VHOST_DEVICE];
 static bool use_proxy;
 static mode_t socket_mode = 0660;
@@ -210,8 +209,16 @@ close_session(struct vcd_vm *vm, const uint8_t *payload, uint32_t size)
 			(unsigned long long)id, size);
 		return -1;
 	}
-	/* The worker may have looked it up just before: wait for it to let go. */
-	vcd_worker_quiesce(&workers[vm->worker]);
+	/*
+	 * The worker may have looked it up just before: wait for it to let go.
+	 * A worker that does not confirm may still use it: then it is never
+	 * freed (a leak, logged, rather than a use after free).
+	 */
+	if (vcd_worker_quiesce(vcd_worker_get(vm->worker)) != 0) {
+		VCD_LOG(ERR, "%s: session %#llx not freed: its worker did not confirm", vm->name,
+			(unsigned long long)id);
+		return 0;
+	}
 	while (__atomic_load_n(&s->inflight, __ATOMIC_ACQUIRE) != 0)
 		usleep(50);
 	vcd_sess_destroy(s);
@@ -389,8 +396,10 @@ vm_disconnect(struct vcd_vm *vm)
 	if (!vm->connected)
 		return;
 	vcd_dma_unmap_vm(vm->vid);
-	vcd_worker_quiesce(&workers[vm->worker]);
-	vcd_sess_table_fini(&vm->sessions);
+	if (vcd_worker_quiesce(vcd_worker_get(vm->worker)) == 0)
+		vcd_sess_table_fini(&vm->sessions);
+	else /* the worker may still use them: leaked, never freed under it */
+		VCD_LOG(ERR, "%s: sessions not freed: its worker did not confirm", vm->name);
 	vm_by_vid[vm->vid] = NULL;
 	vm->vid = -1;
 	vm->connected = false;
@@ -443,11 +452,10 @@ static const struct rte_vhost_device_ops device_ops = {
 };
 
 void
-vcd_vhost_init(struct vcd_worker *w, const struct vcd_config *cfg)
+vcd_vhost_init(const struct vcd_config *cfg)
 {
 	const struct group *g = cfg->socket_group[0] ? getgrnam(cfg->socket_group) : NULL;
 
-	workers = w;
 	use_proxy = cfg->vhost_proxy;
 	socket_mode = (mode_t)strtoul(cfg->socket_mode, NULL, 8);
 	socket_gid = g != NULL ? g->gr_gid : (gid_t)-1;

@@ -23,8 +23,6 @@
 static struct vcd_vm vms[VCD_MAX_VMS];
 static unsigned int high; /* slots [0, high) have been used */
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct vcd_worker *workers;
-static unsigned int nb_workers;
 static uint32_t default_max_sessions;
 static bool serving;
 
@@ -83,12 +81,12 @@ vcd_vm_find_path(const char *vhost_path)
 static struct vcd_worker *
 least_loaded_worker(void)
 {
-	struct vcd_worker *best = &workers[0];
+	struct vcd_worker *best = vcd_worker_get(0);
 	unsigned int i;
 
-	for (i = 1; i < nb_workers; i++) {
-		if (vcd_worker_vm_count(&workers[i]) < vcd_worker_vm_count(best))
-			best = &workers[i];
+	for (i = 1; i < vcd_worker_count(); i++) {
+		if (vcd_worker_vm_count(vcd_worker_get(i)) < vcd_worker_vm_count(best))
+			best = vcd_worker_get(i);
 	}
 	return best;
 }
@@ -160,7 +158,16 @@ remove_locked(struct vcd_vm *vm)
 	if (serving)
 		vcd_vhost_unserve(vm); /* refuses new connections from here on */
 	vcd_stats_log_vm(vm);          /* every request taken has been answered by now */
-	vcd_worker_detach(&workers[vm->worker], vm);
+	if (vcd_worker_detach(vcd_worker_get(vm->worker), vm) != 0) {
+		/*
+		 * The worker may still look at this slot: never reuse it.  It keeps
+		 * in_use under a name no VM can have, so nothing finds it again.
+		 */
+		VCD_LOG(ERR, "%s: its worker did not let go: slot %u is retired", vm->name,
+			(unsigned int)(vm - vms));
+		vm->name[0] = '\0';
+		return;
+	}
 	__atomic_store_n(&vm->in_use, false, __ATOMIC_RELEASE);
 	pthread_mutex_destroy(&vm->ctl_lock);
 }
@@ -182,15 +189,13 @@ vcd_vm_remove(const char *name)
 }
 
 int
-vcd_vms_init(const struct vcd_config *cfg, struct vcd_worker *w, unsigned int n)
+vcd_vms_init(const struct vcd_config *cfg)
 {
 	unsigned int i;
 	int rc = 0;
 
-	workers = w;
-	nb_workers = n;
 	default_max_sessions = cfg->max_sessions_per_vm;
-	vcd_vhost_init(w, cfg);
+	vcd_vhost_init(cfg);
 	for (i = 0; i < cfg->nb_vms && rc == 0; i++)
 		rc = vcd_vm_add(&cfg->vms[i]);
 	return rc;

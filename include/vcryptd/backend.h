@@ -29,9 +29,9 @@ struct vcd_backend {
 	uint16_t nb_qp;    /* one per worker */
 	uint32_t qp_depth; /* descriptors per queue pair */
 	uint64_t features; /* RTE_CRYPTODEV_FF_* */
-	bool cpu_crypto;   /* has the synchronous API (worker.c's run_sync) */
+	bool cpu_crypto;   /* has the synchronous API (sync.h) */
 	bool sgl;          /* takes multi-segment mbufs in place */
-	bool sgl_oop;      /* ... and out of place (else worker.c copies to the destination) */
+	bool sgl_oop;      /* ... and out of place (else the data is copied to the destination) */
 	bool pci;          /* a PCI function (QAT): needs IOVAs, see dma.h */
 	uint32_t max_data; /* largest request it can take as mbufs (QAT: 16 SGL segments) */
 	/*
@@ -47,7 +47,7 @@ struct vcd_backend {
 
 #define VCD_NO_QP UINT16_MAX
 
-/* Where every op carries its IV: the start of its private area (worker.h's vcd_req). */
+/* Where every op carries its IV: the start of its private area (opbuild.h's vcd_req). */
 #define VCD_BACKEND_IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
 
 /* Configure and start every backend of @cfg with @nb_workers queue pairs each. */
@@ -65,5 +65,11 @@ struct vcd_backend *vcd_backend_get(unsigned int idx);
  * and digest sizes within the device's capabilities).
  */
 bool vcd_backend_supports(const struct vcd_backend *b, const struct rte_crypto_sym_xform *xf);
+
+/*
+ * Whether backend @b takes requests of the chain @xf as scatter-gather mbufs
+ * (a PMD quirk may refuse what its feature flags announce: backend.c's table).
+ */
+bool vcd_backend_sgl_ok(const struct vcd_backend *b, const struct rte_crypto_sym_xform *xf);
 
 #endif /* VCRYPTD_BACKEND_H */

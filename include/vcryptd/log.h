@@ -4,8 +4,8 @@
 /*
  * Log types: "vcryptd.ctl" for the control plane (start-up, connections,
  * sessions) and "vcryptd.data" for the data path.  The data path never logs
- * per request; VCD_DLOG is for rare events (a worker starting, a ring
- * attaching) and compiles out above RTE_LOG_DP_LEVEL.
+ * per request: its rare events (a backend down or up again, a worker that
+ * does not quiesce) are one VCD_LOG line each.
  */
 #ifndef VCRYPTD_LOG_H
 #define VCRYPTD_LOG_H
@@ -17,10 +17,5 @@ extern int vcd_logtype_data;
 
 #define VCD_LOG(level, fmt, ...)                                                                   \
 	rte_log(RTE_LOG_##level, vcd_logtype_ctl, "vcryptd: " fmt "\n", ##__VA_ARGS__)
-
-#define VCD_DLOG(level, fmt, ...) RTE_LOG_DP(level, VCD_DATA, fmt "\n", ##__VA_ARGS__)
-
-/* RTE_LOG_DP pastes "RTE_LOGTYPE_" in front of the type name. */
-#define RTE_LOGTYPE_VCD_DATA vcd_logtype_data
 
 #endif /* VCRYPTD_LOG_H */

@@ -18,6 +18,7 @@
 #include <stdint.h>
 
 #include "vcryptd/config.h"
+#include "vcryptd/exec.h"
 #include "vcryptd/session_msg.h"
 
 struct vcd_session {
@@ -25,7 +26,7 @@ struct vcd_session {
 	/* The session as one cryptodev session, per backend; NULL where it cannot run so. */
 	void *cs[VCD_MAX_BACKENDS];
 	/*
-	 * Chains as two sessions, for worker.c's synchronous path on backends
+	 * Chains as two sessions, for the synchronous path (sync.h) on backends
 	 * with CPU crypto: requests over 64 KiB (run in chunks) and chains the
 	 * PMD refuses as one session (aesni_mb has no decrypt + hash-generate).
 	 */
@@ -34,7 +35,9 @@ struct vcd_session {
 	uint8_t backend;     /* first eligible backend: the only one when there is one */
 	uint16_t small_mask; /* backends that can run requests of up to 64 KiB (bit per index) */
 	uint16_t large_mask; /* ... and larger ones */
-	uint8_t mode;        /* enum vcd_cipher_mode: how a request is cut into chunks */
+	/* How each backend runs requests up to 64 KiB [0] and over [1] (exec.h, enum vcd_exec). */
+	uint8_t exec[VCD_MAX_BACKENDS][2];
+	uint8_t mode; /* enum vcd_cipher_mode: how a request is cut into chunks */
 	uint8_t encrypt;
 	uint8_t block;   /* cipher block size */
 	uint8_t op_type; /* VIRTIO_CRYPTO_SYM_OP_* */

@@ -2,9 +2,10 @@
  * Copyright (c) 2026 The vcryptd authors
  */
 /*
- * Counters for operators: DPDK telemetry commands (/vcryptd/...) and a summary
- * in the log at shut-down.  Counters are written by their owning worker only
- * and read here without locks (64-bit loads; a reading may be one poll old).
+ * Counters for operators: read-only DPDK telemetry commands (/vcryptd/...)
+ * and a summary in the log at shut-down (commands that change state: ctl.h).  Counters are written
+ * by their owning worker only and read here without locks (64-bit loads; a reading may be one poll
+ * old).
  */
 #ifndef VCRYPTD_STATS_H
 #define VCRYPTD_STATS_H
@@ -12,9 +13,8 @@
 #include "vcryptd/config.h"
 #include "vcryptd/worker.h"
 
-/* Main lcore, after the workers and VMs exist. */
-void vcd_stats_register(
-	const struct vcd_config *cfg, struct vcd_worker *workers, unsigned int nb_workers);
+/* Main lcore, after the workers and VMs exist: the read-only commands. */
+void vcd_stats_register(const struct vcd_config *cfg);
 
 /* One line with @vm's totals (when it is removed, at shut-down too). */
 struct vcd_vm;

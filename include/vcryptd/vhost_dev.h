@@ -16,7 +16,7 @@
 #include "vcryptd/vm.h"
 #include "vcryptd/worker.h"
 
-void vcd_vhost_init(struct vcd_worker *workers, const struct vcd_config *cfg);
+void vcd_vhost_init(const struct vcd_config *cfg);
 
 /* Create @vm's socket (directly on librte_vhost, or through the relay). */
 int vcd_vhost_serve(struct vcd_vm *vm);

@@ -92,7 +92,7 @@ struct vcd_vm {
 struct vcd_worker;
 
 /* The VM table (src/vm.c).  Lookups may run on any thread. */
-int vcd_vms_init(const struct vcd_config *cfg, struct vcd_worker *workers, unsigned int nb_workers);
+int vcd_vms_init(const struct vcd_config *cfg);
 int vcd_vms_start(void);
 /* Drain and remove every VM, then stop serving. */
 void vcd_vms_stop(void);

@@ -119,6 +119,16 @@ extern bool vcd_vring_fast_walk;
 void vcd_vring_pop_head(struct vcd_vring *vr, struct vcd_chain *c, uint16_t head);
 
 /*
+ * Give back the last @n chains popped, untouched: the next pop takes them
+ * again (the worker had no resources for them this time).
+ */
+static inline void
+vcd_vring_unpop(struct vcd_vring *vr, uint16_t n)
+{
+	vr->last_avail = (uint16_t)(vr->last_avail - n);
+}
+
+/*
  * Copy the next @n avail entries (chain heads) out of the ring at once: the
  * guest writes the next ones into the same lines while we work, so each line
  * is read once, at the start of a burst, rather than at every pipeline stage.

@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Telemetry commands that change the daemon's state (ctl.h): VMs added and
+ * removed, the log level, a new calibration.  Everything read-only is
+ * stats.c's (and calibrate.c's /vcryptd/routing).  Callbacks run in DPDK's
+ * telemetry thread; each goes through the same entry points as a reload.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_log.h>
+#include <rte_telemetry.h>
+
+#include "vcryptd/calibrate.h"
+#include "vcryptd/ctl.h"
+#include "vcryptd/vm.h"
+
+static const struct vcd_config *ctl_cfg;
+
+static int
+reply(struct rte_tel_data *d, const char *key, const char *value)
+{
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_string(d, key, value);
+	return 0;
+}
+
+static bool
+valid_name(const char *n)
+{
+	size_t len = strlen(n);
+
+	return len > 0 && len < VCD_NAME_MAX &&
+		strspn(n, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.-") ==
+		len;
+}
+
+/* /vcryptd/vm_add,NAME,/ABSOLUTE/SOCKET: a VM with default settings (vcryptctl add). */
+static int
+tel_vm_add(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	struct vcd_vm_conf vc = {.weight = 1};
+	const char *comma = params != NULL ? strchr(params, ',') : NULL;
+	int rc;
+
+	RTE_SET_USED(cmd);
+	if (comma == NULL || (size_t)(comma - params) >= sizeof(vc.name))
+		return reply(d, "error", "usage: /vcryptd/vm_add,NAME,/absolute/socket/path");
+	memcpy(vc.name, params, (size_t)(comma - params));
+	if (!valid_name(vc.name))
+		return reply(d, "error", "NAME: 1..31 of A-Z a-z 0-9 _ . -");
+	if (comma[1] != '/' || strlen(comma + 1) >= VCD_SUN_PATH_MAX)
+		return reply(d, "error", "the socket path must be absolute and under 108 bytes");
+	snprintf(vc.socket, sizeof(vc.socket), "%s", comma + 1);
+	rc = vcd_vm_add(&vc);
+	return reply(d, rc == 0 ? "added" : "error", rc == 0 ? vc.name : strerror(-rc));
+}
+
+static int
+tel_vm_remove(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	int rc;
+
+	RTE_SET_USED(cmd);
+	if (params == NULL || !valid_name(params))
+		return reply(d, "error", "usage: /vcryptd/vm_remove,NAME");
+	rc = vcd_vm_remove(params);
+	return reply(d, rc == 0 ? "removed" : "error", rc == 0 ? params : strerror(-rc));
+}
+
+static int
+tel_log_level(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	static const char *const names[] = {
+		"emerg", "alert", "crit", "err", "warning", "notice", "info", "debug"};
+	unsigned int i;
+
+	RTE_SET_USED(cmd);
+	for (i = 0; params != NULL && i < RTE_DIM(names); i++) {
+		if (strcmp(params, names[i]) == 0) {
+			rte_log_set_level_pattern("vcryptd.*", i + 1);
+			return reply(d, "log_level", names[i]);
+		}
+	}
+	return reply(d, "error",
+		"usage: /vcryptd/log_level,emerg|alert|crit|err|warning|notice|"
+		"info|debug");
+}
+
+/* /vcryptd/calibrate: measure again now (every op type) and apply where "auto". */
+static int
+tel_calibrate(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	int rc;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rc = vcd_calibrate(ctl_cfg, true, true);
+	if (rc != 0 && rc != -EBUSY)
+		return rc;
+	return vcd_calib_routing_reply(d, rc == -EBUSY);
+}
+
+void
+vcd_ctl_register(const struct vcd_config *cfg)
+{
+	ctl_cfg = cfg;
+	rte_telemetry_register_cmd("/vcryptd/vm_add", tel_vm_add,
+		"Add a VM socket. Parameters: NAME,/absolute/socket/path");
+	rte_telemetry_register_cmd("/vcryptd/vm_remove", tel_vm_remove,
+		"Remove a VM socket (its guest is answered and disconnected). Parameter: NAME");
+	rte_telemetry_register_cmd("/vcryptd/log_level", tel_log_level,
+		"Set vcryptd's log level. Parameter: emerg..debug");
+	rte_telemetry_register_cmd("/vcryptd/calibrate", tel_calibrate,
+		"Measure the backends again and apply the crossovers to auto thresholds");
+}
