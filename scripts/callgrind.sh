@@ -9,9 +9,9 @@
 # same count whatever else runs).  vcryptd runs under valgrind (vhost_proxy = no,
 # one worker) with instrumentation off; vcryptd-bench drives it at full depth
 # (--style dpdk --in-place); instrumentation is on for S seconds in the middle of
-# the run.  Requests are the calls of vcd_vring_pop_head() (vring.c: one per chain
-# taken off the ring), so the figure does not depend on how the data path is split
-# into functions.  Prints one line:
+# the run.  Requests are the VM's "requests" counter (telemetry) read just before
+# and just after the instrumented window, so the figure does not depend on how the
+# data path is split into functions or inlined (LTO).  Prints one line:
 #   callgrind: SIZE B ALGO: N instructions per request on the worker (REQ requests, ...)
 # Build with symbols and a CPU target valgrind emulates, e.g.
 #   meson setup /tmp/cg -Dtests=false -Dc_args='-g' -Dcpu=x86-64-v3 && ninja -C /tmp/cg
@@ -31,6 +31,7 @@ while [ $# -gt 0 ]; do
 done
 VCRYPTD=$BUILD/src/vcryptd
 BENCH=$BUILD/tools/bench/vcryptd-bench
+VCTL=$BUILD/tools/vcryptctl/vcryptctl
 [ -x "$VCRYPTD" ] && [ -x "$BENCH" ] || { echo "callgrind.sh: no $VCRYPTD or $BENCH: build first" >&2; exit 2; }
 command -v valgrind >/dev/null || { echo "callgrind.sh: valgrind is missing (apt-get install valgrind)" >&2; exit 2; }
 
@@ -71,39 +72,34 @@ done
 "$BENCH" --socket "$W/vm0.sock" --throughput --algo "$ALGO" --sizes "$SIZE" --ops 1000000000 \
 	--style dpdk --in-place --timeout 120000 --connect-timeout 60000 >"$W/bench.log" 2>&1 &
 BPID=$!
+requests() {
+	"$VCTL" -f "vcdcg$$" raw /vcryptd/vms 2>/dev/null | tail -n 1 |
+		python3 -c 'import json,sys; print(sum(json.load(sys.stdin)["/vcryptd/vms"].values()))'
+}
 sleep 10
 callgrind_control -i on "$VPID" >/dev/null
+r0=$(requests)
 sleep "$SECS"
+r1=$(requests)
 callgrind_control -i off "$VPID" >/dev/null
 callgrind_control -d "$VPID" >/dev/null
 sleep 1
-python3 - "$W" "$SIZE" "$ALGO" <<'PY'
+python3 - "$W" "$SIZE" "$ALGO" "$((r1 - r0))" <<'PY'
 import glob, re, sys
-w, size, algo = sys.argv[1:4]
+w, size, algo, pops = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
 best = None
+# The worker is the thread with the most instructions in the window.
 for path in glob.glob(w + "/cg.out*"):
-    names, callee, total, pops = {}, None, 0, 0
+    total = 0
     for line in open(path, errors="replace"):
-        m = re.match(r"(c?fn)=\((\d+)\)(?: (.*))?", line)
-        if m:
-            if m.group(3):
-                names[m.group(2)] = m.group(3).strip()
-            name = names.get(m.group(2), "")
-            if m.group(1) == "cfn":
-                callee = name
-            continue
-        m = re.match(r"calls=(\d+)", line)
-        if m and callee == "vcd_vring_pop_head":
-            pops += int(m.group(1))
-            continue
         m = re.match(r"(?:summary|totals): (\d+)", line)
         if m:
             total = max(total, int(m.group(1)))
-    if pops and (best is None or pops > best[1]):
-        best = (total, pops, path)
-if best is None:
-    sys.exit("callgrind.sh: no thread called vcd_vring_pop_head (did the frontend run?)")
-total, pops, path = best
+    if best is None or total > best[0]:
+        best = (total, path)
+if best is None or pops <= 0:
+    sys.exit("callgrind.sh: no requests in the window (did the frontend run?)")
+total, path = best
 print(f"callgrind: {size} B {algo}: {total / pops:.0f} instructions per request on the worker "
       f"({pops} requests, {total} instructions, {path})")
 PY
