@@ -157,8 +157,7 @@ static void
 eal_setup(void)
 {
 	char lcore[16], prefix[64];
-	cpu_set_t set;
-	unsigned int i, cpu = 0;
+	unsigned int i;
 
 	for (i = 0; i < MAX_TEST_REGIONS; i++) {
 		fr[i].fd = -1;
@@ -166,15 +165,7 @@ eal_setup(void)
 	}
 	if (eal_up)
 		return;
-	/* The first CPU we may run on (2-core machines, cpusets without CPU 0). */
-	CPU_ZERO(&set);
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		for (i = 0; i < CPU_SETSIZE; i++)
-			if (CPU_ISSET(i, &set)) {
-				cpu = i;
-				break;
-			}
-	snprintf(lcore, sizeof(lcore), "%u", cpu);
+	vcd_unit_lcore(lcore, sizeof(lcore));
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vcd-test-dma-%d", (int)getpid());
 	{
 		char *argv[] = {"test_dma", "--no-huge", "-m", "64", "--no-shconf", "--no-pci",

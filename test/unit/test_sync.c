@@ -40,17 +40,8 @@ static void
 eal_up(void)
 {
 	char lcore[16], prefix[64];
-	cpu_set_t set;
-	unsigned int i, cpu = 0;
 
-	CPU_ZERO(&set);
-	if (sched_getaffinity(0, sizeof(set), &set) == 0)
-		for (i = 0; i < CPU_SETSIZE; i++)
-			if (CPU_ISSET(i, &set)) {
-				cpu = i;
-				break;
-			}
-	snprintf(lcore, sizeof(lcore), "%u", cpu);
+	vcd_unit_lcore(lcore, sizeof(lcore));
 	snprintf(prefix, sizeof(prefix), "--file-prefix=vcd-test-sync-%d", (int)getpid());
 	{
 		char *argv[] = {"test_sync", "--no-huge", "-m", "128", "--no-shconf", "--no-pci",
