@@ -49,15 +49,10 @@
 
 /* The message as librte_vhost hands it to the extern hooks (VhostUserMsg, packed). */
 struct vhu_msg {
-	uint32_t request;
-	uint32_t flags;
-	uint32_t size;
+	struct vhu_hdr hdr;
 	union {
 		uint64_t u64;
-		struct {
-			uint32_t index;
-			uint32_t num;
-		} state;
+		struct vhu_state state;
 		uint8_t bytes[VHU_PAYLOAD_MAX];
 	} payload;
 } __attribute__((packed));
@@ -239,59 +234,15 @@ vcd_vhost_session_msg(
 static enum rte_vhost_msg_result
 session_msg(struct vcd_vm *vm, struct vhu_msg *m)
 {
-	int rc = vcd_vhost_session_msg(vm, m->request, m->payload.bytes, m->size, VHU_PAYLOAD_MAX);
+	int rc = vcd_vhost_session_msg(
+		vm, m->hdr.request, m->payload.bytes, m->hdr.size, VHU_PAYLOAD_MAX);
 
 	if (rc > 0)
 		return RTE_VHOST_MSG_RESULT_REPLY;
 	/* An error without a requested reply would make the library drop the guest. */
-	if (rc < 0 && (m->flags & VHU_FLAG_NEED_REPLY))
+	if (rc < 0 && (m->hdr.flags & VHU_FLAG_NEED_REPLY))
 		return RTE_VHOST_MSG_RESULT_ERR;
 	return RTE_VHOST_MSG_RESULT_OK;
-}
-
-static bool
-msg_touches_ring(uint32_t request)
-{
-	switch (request) {
-	case VHU_SET_FEATURES:
-	case VHU_RESET_OWNER:
-	case VHU_SET_MEM_TABLE:
-	case VHU_SET_LOG_BASE:
-	case VHU_SET_VRING_NUM:
-	case VHU_SET_VRING_ADDR:
-	case VHU_SET_VRING_BASE:
-	case VHU_GET_VRING_BASE:
-	case VHU_SET_VRING_KICK:
-	case VHU_SET_VRING_CALL:
-	case VHU_SET_VRING_ENABLE:
-		return true;
-	default:
-		return false;
-	}
-}
-
-/*
- * Requests for features vcryptd never offers.  librte_vhost 22.11 would act on
- * some of them anyway (POSTCOPY_ADVISE/LISTEN do not check that PAGEFAULT was
- * negotiated, and would register guest memory with a userfaultfd the frontend
- * controls, so that a worker touching an absent page blocks for good).
- */
-static bool
-msg_forbidden(uint32_t request)
-{
-	switch (request) {
-	case VHU_IOTLB_MSG:
-	case VHU_GET_CONFIG:
-	case VHU_SET_CONFIG:
-	case VHU_POSTCOPY_ADVISE:
-	case VHU_POSTCOPY_LISTEN:
-	case VHU_POSTCOPY_END:
-	case VHU_GET_INFLIGHT_FD:
-	case VHU_SET_INFLIGHT_FD:
-		return true;
-	default:
-		return false;
-	}
 }
 
 static enum rte_vhost_msg_result
@@ -299,22 +250,23 @@ pre_msg(int vid, void *msg)
 {
 	struct vcd_vm *vm = vm_of(vid);
 	struct vhu_msg *m = msg;
+	uint32_t flags = vhu_msg_flags(m->hdr.request);
 	enum rte_vhost_msg_result res = RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 
 	if (vm == NULL)
 		return res;
-	if (msg_forbidden(m->request)) {
+	if (flags & VHU_NOT_OFFERED) {
 		VCD_LOG(WARNING, "%s: refusing vhost-user request %u (feature not offered)",
-			vm->name, m->request);
+			vm->name, m->hdr.request);
 		return RTE_VHOST_MSG_RESULT_ERR;
 	}
-	if (m->request == VHU_CREATE_CRYPTO_SESSION || m->request == VHU_CLOSE_CRYPTO_SESSION)
+	if (flags & VHU_SESSION)
 		return session_msg(vm, m);
-	if (msg_touches_ring(m->request)) {
+	if (flags & VHU_STOPS_RING) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		ring_stop(vm);
 		/* The library unmaps guest memory next: out of the devices' IOMMU first. */
-		if (m->request == VHU_SET_MEM_TABLE || m->request == VHU_RESET_OWNER)
+		if (flags & VHU_UNMAPS_MEMORY)
 			vcd_dma_unmap_vm(vid);
 		pthread_mutex_unlock(&vm->ctl_lock);
 	}
@@ -330,7 +282,7 @@ post_msg(int vid, void *msg)
 	if (vm == NULL)
 		return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 	pthread_mutex_lock(&vm->ctl_lock);
-	if (m->request == VHU_SET_VRING_ENABLE && m->payload.state.index == DATA_QUEUE)
+	if (m->hdr.request == VHU_SET_VRING_ENABLE && m->payload.state.index == DATA_QUEUE)
 		vm->ring_disabled = m->payload.state.num == 0;
 	ring_try_start(vm);
 	pthread_mutex_unlock(&vm->ctl_lock);

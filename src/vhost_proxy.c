@@ -37,15 +37,13 @@
 
 #define HDR_SIZE     VHU_HDR_SIZE
 #define PAYLOAD_MAX  4096 /* every vhost-user request is far smaller */
-#define FDS_MAX      8    /* VHOST_MEMORY_MAX_NREGIONS */
+#define FDS_MAX      VHU_MAX_FDS
 #define IO_TIMEOUT_S 5
 /* A whole message must arrive within this once its first bytes have. */
 #define MSG_DEADLINE_MS 500
 
 struct msg {
-	uint32_t request;
-	uint32_t flags;
-	uint32_t size;
+	struct vhu_hdr hdr;
 	uint8_t payload[PAYLOAD_MAX];
 	int fds[FDS_MAX];
 	int nfds;
@@ -174,7 +172,8 @@ recv_msg(int fd, struct msg *m)
 	if ((mh.msg_flags & MSG_CTRUNC) ||
 		(n < HDR_SIZE &&
 			read_full(fd, (uint8_t *)m + n, HDR_SIZE - (size_t)n, deadline) != 0) ||
-		m->size > PAYLOAD_MAX || read_full(fd, m->payload, m->size, deadline) != 0) {
+		m->hdr.size > PAYLOAD_MAX ||
+		read_full(fd, m->payload, m->hdr.size, deadline) != 0) {
 		close_fds(m);
 		return -1;
 	}
@@ -186,7 +185,7 @@ static int
 send_msg(int fd, struct msg *m)
 {
 	char cbuf[CMSG_SPACE(FDS_MAX * sizeof(int))];
-	struct iovec iov = {.iov_base = m, .iov_len = HDR_SIZE + m->size};
+	struct iovec iov = {.iov_base = m, .iov_len = HDR_SIZE + m->hdr.size};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n;
 
@@ -203,26 +202,26 @@ send_msg(int fd, struct msg *m)
 	}
 	n = sendmsg(fd, &mh, MSG_NOSIGNAL);
 	close_fds(m);
-	return n == (ssize_t)(HDR_SIZE + m->size) ? 0 : -1;
+	return n == (ssize_t)(HDR_SIZE + m->hdr.size) ? 0 : -1;
 }
 
 /* Answer a crypto-session message ourselves. 0, or -1 to drop the frontend. */
 static int
 session_msg(struct conn *c, struct msg *m)
 {
-	bool need_reply = (m->flags & VHU_FLAG_NEED_REPLY) != 0;
+	bool need_reply = (m->hdr.flags & VHU_FLAG_NEED_REPLY) != 0;
 	int rc;
 
 	close_fds(m);
-	rc = vcd_vhost_session_msg(c->vm, m->request, m->payload, m->size, PAYLOAD_MAX);
-	m->flags = VHU_FLAG_VERSION | VHU_FLAG_REPLY;
+	rc = vcd_vhost_session_msg(c->vm, m->hdr.request, m->payload, m->hdr.size, PAYLOAD_MAX);
+	m->hdr.flags = VHU_FLAG_VERSION | VHU_FLAG_REPLY;
 	if (rc > 0)
 		return send_msg(c->front, m);
 	if (need_reply) {
 		uint64_t ack = rc < 0;
 
 		memcpy(m->payload, &ack, sizeof(ack));
-		m->size = sizeof(ack);
+		m->hdr.size = sizeof(ack);
 		return send_msg(c->front, m);
 	}
 	return 0;
@@ -250,8 +249,7 @@ relay(struct conn *c, bool from_front)
 		conn_close(c);
 		return;
 	}
-	if (from_front &&
-		(m.request == VHU_CREATE_CRYPTO_SESSION || m.request == VHU_CLOSE_CRYPTO_SESSION)) {
+	if (from_front && (vhu_msg_flags(m.hdr.request) & VHU_SESSION)) {
 		rc = session_msg(c, &m);
 	} else {
 		rc = send_msg(from_front ? c->back : c->front, &m);

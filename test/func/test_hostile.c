@@ -275,9 +275,9 @@ hostile_connect(struct vhu_raw *h, int vm, size_t mem_size)
 	for (i = 0; i < 100 && rc != 0; i++) {
 		rc = vhu_raw_open(h, sock[vm], mem_size, 5000);
 		ck_assert_msg(rc == 0, "VM %d: cannot connect: %s", vm, strerror(-rc));
-		rc = vhu_raw_send(h, VHU_RAW_SET_OWNER, 0, NULL, 0, NULL, 0);
+		rc = vhu_raw_send(h, VHU_SET_OWNER, 0, NULL, 0, NULL, 0);
 		if (rc == 0)
-			rc = vhu_raw_u64(h, VHU_RAW_SET_FEATURES, 0);
+			rc = vhu_raw_u64(h, VHU_SET_FEATURES, 0);
 		if (rc == 0)
 			rc = vhu_raw_barrier(h, 5000);
 		if (rc != 0) {
@@ -339,7 +339,7 @@ end_ring_start(struct end_ring *r, uint64_t features)
 	hostile_connect(&r->h, 0, mem);
 	r->avail = (struct vring_avail *)(r->h.mem + avail_off);
 	r->used = (struct vring_used *)(r->h.mem + used_off);
-	ck_assert_int_eq(vhu_raw_u64(&r->h, VHU_RAW_SET_FEATURES, features), 0);
+	ck_assert_int_eq(vhu_raw_u64(&r->h, VHU_SET_FEATURES, features), 0);
 	ck_assert_int_eq(vhu_raw_mem_table(&r->h), 0);
 	ck_assert_int_eq(vhu_raw_ring(&r->h, 0, 2, desc_off, avail_off, used_off), 0);
 	ck_assert_int_eq(vhu_raw_barrier(&r->h, 5000), 0);
@@ -379,7 +379,7 @@ START_TEST(ring_grown_after_translation)
 	watch("ring_grown_after_translation");
 	end_ring_start(&r, 0);
 	/* Grow it; librte_vhost does not translate it again. */
-	ck_assert_int_eq(vhu_raw_state(&r.h, VHU_RAW_SET_VRING_NUM, 0, 32768), 0);
+	ck_assert_int_eq(vhu_raw_state(&r.h, VHU_SET_VRING_NUM, 0, 32768), 0);
 	/* 29999 more chains: a daemon running the ring reads and writes past the region. */
 	end_ring_check(&r, 30000, "after SET_VRING_NUM 32768");
 
@@ -405,7 +405,7 @@ START_TEST(ring_event_idx_after_translation)
 
 	watch("ring_event_idx_after_translation");
 	end_ring_start(&r, F_PROTOCOL);
-	ck_assert_int_eq(vhu_raw_u64(&r.h, VHU_RAW_SET_FEATURES, F_PROTOCOL | F_EVENT_IDX), 0);
+	ck_assert_int_eq(vhu_raw_u64(&r.h, VHU_SET_FEATURES, F_PROTOCOL | F_EVENT_IDX), 0);
 	end_ring_check(&r, 2, "after event idx was turned on");
 
 	db = open_vm(0, 256, 64, 65536);
@@ -433,18 +433,18 @@ postcopy_attack(struct vhu_raw *h)
 	int rc;
 
 	hostile_connect(h, 0, 4u << 20);
-	ck_assert_int_eq(vhu_raw_send(h, VHU_RAW_POSTCOPY_ADVISE, 0, NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(vhu_raw_send(h, VHU_POSTCOPY_ADVISE, 0, NULL, 0, NULL, 0), 0);
 	rc = vhu_raw_recv(h, &m, 5000);
 	if (m.fd >= 0)
 		close(m.fd); /* the daemon's userfaultfd */
 	if (rc == -ECONNRESET)
 		return true;
 	ck_assert_msg(rc == 0, "POSTCOPY_ADVISE: neither refused nor answered: %s", strerror(-rc));
-	vhu_raw_send(h, VHU_RAW_POSTCOPY_LISTEN, 0, NULL, 0, NULL, 0);
+	vhu_raw_send(h, VHU_POSTCOPY_LISTEN, 0, NULL, 0, NULL, 0);
 	memset(h->mem, 0, 65536);
 	vhu_raw_mem_table(h);
 	if (vhu_raw_recv(h, &m, 5000) == 0) /* the library's addresses; it waits for an ack */
-		vhu_raw_send(h, VHU_RAW_SET_MEM_TABLE, 0, NULL, 0, NULL, 0);
+		vhu_raw_send(h, VHU_SET_MEM_TABLE, 0, NULL, 0, NULL, 0);
 	vhu_raw_ring(h, 0, 256, 0x0000, 0x1000, 0x2000);
 	vhu_raw_barrier(h, 5000);
 	desc = (struct vring_desc *)h->mem;
@@ -472,11 +472,11 @@ expect_refused(uint32_t request, uint32_t flags)
 	rc = vhu_raw_recv(&h, &m, 3000);
 	if (m.fd >= 0)
 		close(m.fd);
-	if (rc == 0 && m.size == sizeof(ack))
+	if (rc == 0 && m.hdr.size == sizeof(ack))
 		memcpy(&ack, m.payload, sizeof(ack));
 	ck_assert_msg(rc == -ECONNRESET || (rc == 0 && ack != 0),
 		"vhost-user request %u (flags %#x) accepted: %s, reply of %u bytes, value %llu",
-		request, flags, rc == 0 ? "answered" : strerror(-rc), m.size,
+		request, flags, rc == 0 ? "answered" : strerror(-rc), m.hdr.size,
 		(unsigned long long)ack);
 	vhu_raw_close(&h);
 }
@@ -503,10 +503,10 @@ START_TEST(postcopy_refused)
 	ck_assert_msg(dropped, "POSTCOPY_ADVISE answered instead of refused");
 	vhu_raw_close(&h);
 
-	expect_refused(VHU_RAW_POSTCOPY_LISTEN, 0);
-	expect_refused(VHU_RAW_POSTCOPY_END, 0);
-	expect_refused(VHU_RAW_POSTCOPY_ADVISE, VHU_RAW_NEED_REPLY);
-	expect_refused(VHU_RAW_POSTCOPY_LISTEN, VHU_RAW_NEED_REPLY);
+	expect_refused(VHU_POSTCOPY_LISTEN, 0);
+	expect_refused(VHU_POSTCOPY_END, 0);
+	expect_refused(VHU_POSTCOPY_ADVISE, VHU_FLAG_NEED_REPLY);
+	expect_refused(VHU_POSTCOPY_LISTEN, VHU_FLAG_NEED_REPLY);
 
 	serves_cbc(other, 16, 1024, 220, "VM 1 after the postcopy attack");
 	vcdb_close(other);
