@@ -70,18 +70,18 @@ vhu_raw_close(struct vhu_raw *v)
 }
 
 int
-vhu_raw_send(struct vhu_raw *v, uint32_t request, uint32_t flags, const void *payload,
-	uint32_t size, const int *fds, unsigned int nfds)
+vhu_raw_send_hdr(struct vhu_raw *v, const struct vhu_hdr *h, const void *payload, uint32_t len,
+	const int *fds, unsigned int nfds)
 {
-	struct vhu_hdr h = {request, flags | VHU_FLAG_VERSION, size};
-	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)(uintptr_t)payload, size}};
-	char cbuf[CMSG_SPACE(VHU_MAX_FDS * sizeof(int))];
-	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = size ? 2 : 1};
+	struct iovec iov[2] = {
+		{(void *)(uintptr_t)h, sizeof(*h)}, {(void *)(uintptr_t)payload, len}};
+	char cbuf[CMSG_SPACE(VHU_RAW_MAX_FDS * sizeof(int))];
+	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
 	ssize_t n;
 
 	if (v->sock < 0)
 		return -ECONNRESET;
-	if (nfds > VHU_MAX_FDS)
+	if (nfds > VHU_RAW_MAX_FDS)
 		return -EINVAL;
 	if (nfds > 0) {
 		struct cmsghdr *c;
@@ -97,8 +97,17 @@ vhu_raw_send(struct vhu_raw *v, uint32_t request, uint32_t flags, const void *pa
 	}
 	n = sendmsg(v->sock, &mh, MSG_NOSIGNAL);
 	if (n < 0)
-		return errno == EPIPE ? -ECONNRESET : -errno;
-	return n == (ssize_t)(sizeof(h) + size) ? 0 : -EIO;
+		return errno == EPIPE || errno == ECONNRESET ? -ECONNRESET : -errno;
+	return n == (ssize_t)(sizeof(*h) + len) ? 0 : -EIO;
+}
+
+int
+vhu_raw_send(struct vhu_raw *v, uint32_t request, uint32_t flags, const void *payload,
+	uint32_t size, const int *fds, unsigned int nfds)
+{
+	struct vhu_hdr h = {request, flags | VHU_FLAG_VERSION, size};
+
+	return vhu_raw_send_hdr(v, &h, payload, size, fds, nfds);
 }
 
 /* Wait until the socket is readable: 0, or -ETIMEDOUT. */
@@ -142,7 +151,7 @@ take_fds(struct msghdr *mh, struct vhu_raw_msg *m)
 int
 vhu_raw_recv(struct vhu_raw *v, struct vhu_raw_msg *m, unsigned int timeout_ms)
 {
-	char cbuf[CMSG_SPACE(VHU_MAX_FDS * sizeof(int))];
+	char cbuf[CMSG_SPACE(VHU_RAW_MAX_FDS * sizeof(int))];
 	struct vhu_hdr h;
 	struct iovec iov = {&h, sizeof(h)};
 	struct msghdr mh = {.msg_iov = &iov,

@@ -23,7 +23,8 @@
 /* Requests, flags and payloads: the project's one vhost-user table. */
 #include "vcryptd/vhost_user_proto.h"
 
-#define VHU_RAW_PAYLOAD 512u
+#define VHU_RAW_PAYLOAD 4096u /* the relay's limit; session replies are 632 or 1072 */
+#define VHU_RAW_MAX_FDS 16    /* more than a message may carry, to send too many */
 
 struct vhu_raw_msg {
 	struct vhu_hdr hdr;
@@ -44,6 +45,12 @@ int vhu_raw_open(struct vhu_raw *v, const char *path, size_t mem_size, unsigned 
 /* Close the connection and free everything.  A zeroed or closed @v is fine. */
 void vhu_raw_close(struct vhu_raw *v);
 
+/*
+ * Send @h as it is, then @len bytes of payload (which need not be h->size),
+ * with @nfds descriptors (at most VHU_RAW_MAX_FDS).
+ */
+int vhu_raw_send_hdr(struct vhu_raw *v, const struct vhu_hdr *h, const void *payload, uint32_t len,
+	const int *fds, unsigned int nfds);
 /* Send one message; @flags gets the version bit added (VHU_FLAG_VERSION). */
 int vhu_raw_send(struct vhu_raw *v, uint32_t request, uint32_t flags, const void *payload,
 	uint32_t size, const int *fds, unsigned int nfds);
