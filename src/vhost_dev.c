@@ -41,13 +41,27 @@
 #include "vcryptd/log.h"
 #include "vcryptd/session_msg.h"
 #include "vcryptd/vhost_dev.h"
+#include "vcryptd/vhost_msg.h"
 #include "vcryptd/vhost_proxy.h"
 #include "vcryptd/vhost_user_proto.h"
+#include "vcd_build_config.h"
 
-/* librte_vhost 22.11's payload union (the 632-byte crypto session struct is its largest). */
+/*
+ * librte_vhost's payload union: the crypto session struct is its largest,
+ * 632 bytes up to 24.11, 1072 from 25.03 on.
+ */
+#if VCD_DPDK_HAS_BIG_VHOST_MSG
+#define VHU_PAYLOAD_MAX 1072
+#else
 #define VHU_PAYLOAD_MAX 632
+#endif
 
-/* The message as librte_vhost hands it to the extern hooks (VhostUserMsg, packed). */
+/*
+ * What librte_vhost hands the extern hooks: its struct vhu_msg_context
+ * (lib/vhost/vhost_user.h), the packed VhostUserMsg then the descriptors that
+ * came with it.  The library's own comment there says external handlers rely
+ * on this layout.
+ */
 struct vhu_msg {
 	struct vhu_hdr hdr;
 	union {
@@ -55,6 +69,8 @@ struct vhu_msg {
 		struct vhu_state state;
 		uint8_t bytes[VHU_PAYLOAD_MAX];
 	} payload;
+	int fds[VHU_MAX_FDS];
+	int fd_num;
 } __attribute__((packed));
 
 #define VCD_VIRTIO_FEATURES                                                                        \
@@ -245,6 +261,48 @@ session_msg(struct vcd_vm *vm, struct vhu_msg *m)
 	return RTE_VHOST_MSG_RESULT_OK;
 }
 
+/*
+ * Without the relay, the checks the relay makes (vhost_msg.c), here.  The
+ * library has read the message and its descriptors, and acts on it only after
+ * this hook: on RTE_VHOST_MSG_RESULT_ERR it skips its own handler (and our
+ * post-message hook) and, unless the frontend asked for a reply (then it
+ * sends a failure ack), closes the connection.  So a bad memory table is
+ * never mapped.  The library leaves the descriptors of a message refused here
+ * open: close them.  true: hand the message on.
+ */
+static bool
+screen(const char *name, struct vhu_msg *m)
+{
+	char why[VCD_VHU_WHY_MAX];
+	unsigned int nfds =
+		m->fd_num >= 0 && m->fd_num <= VHU_MAX_FDS ? (unsigned int)m->fd_num : 0;
+	uint32_t req = m->hdr.request;
+	enum vcd_vhu_verdict v;
+	int fds[VHU_MAX_FDS];
+	unsigned int i;
+
+	memcpy(fds, (const void *)m->fds, sizeof(fds)); /* a packed member */
+	v = vcd_vhu_check(&m->hdr, m->payload.bytes, fds, nfds, why, sizeof(why));
+	if (v == VCD_VHU_PASS)
+		return true;
+	for (i = 0; i < nfds; i++) {
+		if (m->fds[i] >= 0)
+			close(m->fds[i]);
+		m->fds[i] = -1;
+	}
+	m->fd_num = 0;
+	if (v == VCD_VHU_REFUSE && (m->hdr.flags & VHU_FLAG_NEED_REPLY)) {
+		VCD_LOG(WARNING, "%s: vhost-user request %u (%s) refused: %s", name, req,
+			vhu_msg_name(req), why);
+		return false;
+	}
+	/* A malformed message closes the connection, whether a reply was asked for or not. */
+	m->hdr.flags &= ~VHU_FLAG_NEED_REPLY;
+	VCD_LOG(WARNING, "%s: vhost-user request %u (%s) refused, connection closed: %s", name, req,
+		vhu_msg_name(req), why);
+	return false;
+}
+
 static enum rte_vhost_msg_result
 pre_msg(int vid, void *msg)
 {
@@ -253,13 +311,10 @@ pre_msg(int vid, void *msg)
 	uint32_t flags = vhu_msg_flags(m->hdr.request);
 	enum rte_vhost_msg_result res = RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 
+	if (!screen(vm != NULL ? vm->name : "vhost-user", m))
+		return RTE_VHOST_MSG_RESULT_ERR;
 	if (vm == NULL)
 		return res;
-	if (flags & VHU_NOT_OFFERED) {
-		VCD_LOG(WARNING, "%s: refusing vhost-user request %u (feature not offered)",
-			vm->name, m->hdr.request);
-		return RTE_VHOST_MSG_RESULT_ERR;
-	}
 	if (flags & VHU_SESSION)
 		return session_msg(vm, m);
 	if (flags & VHU_STOPS_RING) {

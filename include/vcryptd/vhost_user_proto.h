@@ -5,8 +5,9 @@
  * The vhost-user protocol as vcryptd speaks it (the vhost-user specification
  * in QEMU's docs/interop/vhost-user.rst): one table of the requests, the wire
  * header and the payloads.  Both sides use it: the daemon (vhost_dev.c, the
- * relay in vhost_proxy.c), the vcryptd-bench frontend and the raw frontend of
- * the hostile tests.  Header only, no state: any thread.
+ * relay in vhost_proxy.c, the checks in vhost_msg.c), the vcryptd-bench
+ * frontend and the raw frontend of the hostile tests.  Header only, no state:
+ * any thread.
  */
 #ifndef VCRYPTD_VHOST_USER_PROTO_H
 #define VCRYPTD_VHOST_USER_PROTO_H
@@ -18,13 +19,15 @@
  *  STOPS_RING     librte_vhost changes or tears down the rings on it without
  *                 asking: the worker must stop the data ring first;
  *  UNMAPS_MEMORY  ... and unmaps guest memory: out of the devices' IOMMU first;
- *  NOT_OFFERED    it belongs to a feature vcryptd never offers (postcopy,
- *                 IOTLB, inflight, config space): refused, although
- *                 librte_vhost 22.11 would act on some of them anyway
- *                 (POSTCOPY_ADVISE/LISTEN do not check that PAGEFAULT was
- *                 negotiated, and would register guest memory with a
- *                 userfaultfd the frontend controls, so that a worker
- *                 touching an absent page would block for good);
+ *  NOT_OFFERED    it belongs to a feature vcryptd never offers (dirty
+ *                 logging, postcopy, IOTLB, inflight, config space, the
+ *                 backend channel, memory slots, status, the net device's
+ *                 requests): refused, although librte_vhost 22.11 would act
+ *                 on several of them anyway (POSTCOPY_ADVISE/LISTEN do not
+ *                 check that PAGEFAULT was negotiated, and would register
+ *                 guest memory with a userfaultfd the frontend controls, so
+ *                 that a worker touching an absent page would block for good;
+ *                 SET_LOG_BASE maps the fd it is given);
  *  SESSION        a crypto-session message, answered by vcryptd itself.
  */
 #define VHU_STOPS_RING    0x1u
@@ -43,7 +46,7 @@
  *           zero; one eventfd unless NOFD;
  *  MEM      struct vhu_mem_table with nregions regions, one fd per region;
  *  SESSION  a create-session layout (session_msg.c checks it), no fd;
- *  ANY      vcryptd does not look at it (librte_vhost does, or refuses it).
+ *  ANY      not looked at (requests vcryptd refuses).
  */
 enum vhu_payload {
 	VHU_PL_NONE,
@@ -63,8 +66,8 @@ enum vhu_payload {
 	X(SET_OWNER, 3, VHU_PL_NONE, 0)                                                            \
 	X(RESET_OWNER, 4, VHU_PL_NONE, VHU_STOPS_RING | VHU_UNMAPS_MEMORY)                         \
 	X(SET_MEM_TABLE, 5, VHU_PL_MEM, VHU_STOPS_RING | VHU_UNMAPS_MEMORY)                        \
-	X(SET_LOG_BASE, 6, VHU_PL_ANY, VHU_STOPS_RING)                                             \
-	X(SET_LOG_FD, 7, VHU_PL_ANY, 0)                                                            \
+	X(SET_LOG_BASE, 6, VHU_PL_ANY, VHU_NOT_OFFERED)                                            \
+	X(SET_LOG_FD, 7, VHU_PL_ANY, VHU_NOT_OFFERED)                                              \
 	X(SET_VRING_NUM, 8, VHU_PL_STATE, VHU_STOPS_RING)                                          \
 	X(SET_VRING_ADDR, 9, VHU_PL_ADDR, VHU_STOPS_RING)                                          \
 	X(SET_VRING_BASE, 10, VHU_PL_STATE, VHU_STOPS_RING)                                        \
@@ -74,13 +77,13 @@ enum vhu_payload {
 	X(SET_VRING_ERR, 14, VHU_PL_FILE, 0)                                                       \
 	X(GET_PROTOCOL_FEATURES, 15, VHU_PL_NONE, 0)                                               \
 	X(SET_PROTOCOL_FEATURES, 16, VHU_PL_U64, 0)                                                \
-	X(GET_QUEUE_NUM, 17, VHU_PL_ANY, 0)                                                        \
+	X(GET_QUEUE_NUM, 17, VHU_PL_ANY, VHU_NOT_OFFERED)                                          \
 	X(SET_VRING_ENABLE, 18, VHU_PL_STATE, VHU_STOPS_RING)                                      \
-	X(SEND_RARP, 19, VHU_PL_ANY, 0)                                                            \
-	X(NET_SET_MTU, 20, VHU_PL_ANY, 0)                                                          \
-	X(SET_SLAVE_REQ_FD, 21, VHU_PL_ANY, 0)                                                     \
+	X(SEND_RARP, 19, VHU_PL_ANY, VHU_NOT_OFFERED)                                              \
+	X(NET_SET_MTU, 20, VHU_PL_ANY, VHU_NOT_OFFERED)                                            \
+	X(SET_SLAVE_REQ_FD, 21, VHU_PL_ANY, VHU_NOT_OFFERED)                                       \
 	X(IOTLB_MSG, 22, VHU_PL_ANY, VHU_NOT_OFFERED)                                              \
-	X(SET_VRING_ENDIAN, 23, VHU_PL_ANY, 0)                                                     \
+	X(SET_VRING_ENDIAN, 23, VHU_PL_ANY, VHU_NOT_OFFERED)                                       \
 	X(GET_CONFIG, 24, VHU_PL_ANY, VHU_NOT_OFFERED)                                             \
 	X(SET_CONFIG, 25, VHU_PL_ANY, VHU_NOT_OFFERED)                                             \
 	X(CREATE_CRYPTO_SESSION, 26, VHU_PL_SESSION, VHU_SESSION)                                  \
@@ -90,14 +93,14 @@ enum vhu_payload {
 	X(POSTCOPY_END, 30, VHU_PL_ANY, VHU_NOT_OFFERED)                                           \
 	X(GET_INFLIGHT_FD, 31, VHU_PL_ANY, VHU_NOT_OFFERED)                                        \
 	X(SET_INFLIGHT_FD, 32, VHU_PL_ANY, VHU_NOT_OFFERED)                                        \
-	X(GPU_SET_SOCKET, 33, VHU_PL_ANY, 0)                                                       \
-	X(RESET_DEVICE, 34, VHU_PL_ANY, 0)                                                         \
-	X(VRING_KICK, 35, VHU_PL_ANY, 0)                                                           \
-	X(GET_MAX_MEM_SLOTS, 36, VHU_PL_ANY, 0)                                                    \
-	X(ADD_MEM_REG, 37, VHU_PL_ANY, 0)                                                          \
-	X(REM_MEM_REG, 38, VHU_PL_ANY, 0)                                                          \
-	X(SET_STATUS, 39, VHU_PL_ANY, 0)                                                           \
-	X(GET_STATUS, 40, VHU_PL_ANY, 0)
+	X(GPU_SET_SOCKET, 33, VHU_PL_ANY, VHU_NOT_OFFERED)                                         \
+	X(RESET_DEVICE, 34, VHU_PL_ANY, VHU_NOT_OFFERED)                                           \
+	X(VRING_KICK, 35, VHU_PL_ANY, VHU_NOT_OFFERED)                                             \
+	X(GET_MAX_MEM_SLOTS, 36, VHU_PL_ANY, VHU_NOT_OFFERED)                                      \
+	X(ADD_MEM_REG, 37, VHU_PL_ANY, VHU_NOT_OFFERED)                                            \
+	X(REM_MEM_REG, 38, VHU_PL_ANY, VHU_NOT_OFFERED)                                            \
+	X(SET_STATUS, 39, VHU_PL_ANY, VHU_NOT_OFFERED)                                             \
+	X(GET_STATUS, 40, VHU_PL_ANY, VHU_NOT_OFFERED)
 
 #define VHU_REQUEST_ENUM(name, id, payload, flags) VHU_##name = id,
 enum vhu_request { VHU_MESSAGES(VHU_REQUEST_ENUM) };

@@ -16,7 +16,8 @@
  *  sessions  one VM creating all the chain sessions it may: the other VM
  *            still gets all of its own (the pool holds a chain's halves);
  *  mbufs     bursts of big requests with a small mbuf pool, on the session
- *            a VM gets once it has used its whole quota: every answer right.
+ *            a VM gets once it has used its whole quota: every answer right;
+ *  memtable, callfd, catalogue: hostile vhost-user messages (hostile_msgs.c).
  *
  * Run through with_daemon.sh with 2 VMs and
  * VCD_DAEMON_ARGS="--set max_sessions_per_vm=20 --set mbuf_pool_size=2600".
@@ -35,6 +36,7 @@
 #include <unistd.h>
 
 #include "func_util.h"
+#include "hostile_msgs.h"
 #include "hostile_util.h"
 
 static unsigned int max_sessions = 1024; /* the daemon's default */
@@ -440,6 +442,8 @@ main(void)
 		{"mbufs", mbuf_reserve_big_bursts},
 	};
 	Suite *s = suite_create("hostile");
+	const TTest *test;
+	const char *name;
 	size_t i;
 	int failed;
 
@@ -453,6 +457,8 @@ main(void)
 	/* One case per attack, so that CK_RUN_CASE=ring (etc.) runs one alone. */
 	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
 		add_case(s, cases[i].name, cases[i].test);
+	for (i = 0; (test = hostile_msgs_test((unsigned int)i, &name)) != NULL; i++)
+		add_case(s, name, test);
 	failed = func_run_suite(s);
 	unwatch();
 	return failed;
