@@ -12,6 +12,8 @@
  *  call_fd_blocks    a call "eventfd" the worker's completion write blocks on
  *                    (a full pipe; a blocking eventfd at its maximum count):
  *                    the worker, and every VM on it, would stop for good;
+ *  sessionfds        crypto-session messages carrying fds: without the relay
+ *                    the daemon kept every one of them open;
  *  catalogue         every other kind of malformed or unoffered message, each
  *                    with the outcome it must have (accepted, refused with a
  *                    failure ack, or the connection closed), VM 1 verified
@@ -23,6 +25,7 @@
  * message that must be accepted.
  */
 #include <check.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -717,6 +720,65 @@ START_TEST(call_fd_blocks)
 }
 END_TEST
 
+/* Descriptors the daemon holds now. */
+static unsigned int
+daemon_fds(void)
+{
+	const char *pid = getenv("VCD_DAEMON_PID");
+	char path[64];
+	struct dirent *e;
+	unsigned int n = 0;
+	DIR *d;
+
+	snprintf(path, sizeof(path), "/proc/%s/fd", pid != NULL ? pid : "self");
+	d = opendir(path);
+	ck_assert_msg(d != NULL, "cannot list %s", path);
+	while ((e = readdir(d)) != NULL)
+		n += e->d_name[0] != '.';
+	closedir(d);
+	return n;
+}
+
+/*
+ * Crypto-session messages carrying 8 fds each, 32 times.  Without the relay,
+ * librte_vhost hands them to the pre-message hook and never closes their
+ * fds: every such message left 8 open in the daemon, until it could accept
+ * no connection any more.
+ */
+START_TEST(session_fds_not_kept)
+{
+	const uint8_t eight[] = {FD_EVENTFD, FD_EVENTFD, FD_EVENTFD, FD_EVENTFD, FD_EVENTFD,
+		FD_EVENTFD, FD_EVENTFD, FD_EVENTFD, FD_END};
+	unsigned int i, before, now = 0, waited;
+	struct vcdb *other;
+
+	watch("session_fds_not_kept");
+	other = open_vm(1, 256, 32, 65536);
+	before = daemon_fds();
+	for (i = 0; i < 32; i++) {
+		struct vhu_hdr h = {VHU_CREATE_CRYPTO_SESSION, VHU_FLAG_VERSION, 632};
+		struct fdset fds;
+		struct vhu_raw raw;
+
+		hostile_connect(&raw, 0, 1u << 20);
+		fdset_make(&raw, eight, &fds);
+		ck_assert_int_eq(vhu_raw_send_hdr(&raw, &h, zeros, 632, fds.fds, fds.n), 0);
+		fdset_close(&fds);
+		outcome_of(&raw, VHU_CREATE_CRYPTO_SESSION, false, "session message with 8 fds");
+		vhu_raw_close(&raw);
+	}
+	/* The last connection's teardown may still be under way: give it 10 s at most. */
+	for (waited = 0; waited < 10000 && (now = daemon_fds()) > before + 4; waited += 100)
+		sleep_ms(100);
+	ck_assert_msg(now <= before + 4,
+		"the daemon holds %u fds after 32 session messages with 8 fds each, %u before", now,
+		before);
+	serves_cbc(other, 8, 1024, 950, "VM 1 after session messages with fds");
+	vcdb_close(other);
+	unwatch();
+}
+END_TEST
+
 const TTest *
 hostile_msgs_test(unsigned int i, const char **name)
 {
@@ -727,6 +789,7 @@ hostile_msgs_test(unsigned int i, const char **name)
 		{"memtable", memory_past_file},
 		{"callfd", call_fd_blocks},
 		{"catalogue", message_catalogue},
+		{"sessionfds", session_fds_not_kept},
 	};
 
 	if (i >= sizeof(tests) / sizeof(tests[0]))
