@@ -41,25 +41,36 @@
 #include "vcryptd/log.h"
 #include "vcryptd/session_msg.h"
 #include "vcryptd/vhost_dev.h"
+#include "vcryptd/vhost_msg.h"
 #include "vcryptd/vhost_proxy.h"
 #include "vcryptd/vhost_user_proto.h"
+#include "vcd_build_config.h"
 
-/* librte_vhost 22.11's payload union (the 632-byte crypto session struct is its largest). */
+/*
+ * librte_vhost's payload union: the crypto session struct is its largest,
+ * 632 bytes up to 24.11, 1072 from 25.03 on.
+ */
+#if VCD_DPDK_HAS_BIG_VHOST_MSG
+#define VHU_PAYLOAD_MAX 1072
+#else
 #define VHU_PAYLOAD_MAX 632
+#endif
 
-/* The message as librte_vhost hands it to the extern hooks (VhostUserMsg, packed). */
+/*
+ * What librte_vhost hands the extern hooks: its struct vhu_msg_context
+ * (lib/vhost/vhost_user.h), the packed VhostUserMsg then the descriptors that
+ * came with it.  The library's own comment there says external handlers rely
+ * on this layout.
+ */
 struct vhu_msg {
-	uint32_t request;
-	uint32_t flags;
-	uint32_t size;
+	struct vhu_hdr hdr;
 	union {
 		uint64_t u64;
-		struct {
-			uint32_t index;
-			uint32_t num;
-		} state;
+		struct vhu_state state;
 		uint8_t bytes[VHU_PAYLOAD_MAX];
 	} payload;
+	int fds[VHU_MAX_FDS];
+	int fd_num;
 } __attribute__((packed));
 
 #define VCD_VIRTIO_FEATURES                                                                        \
@@ -246,59 +257,57 @@ vcd_vhost_session_msg(
 static enum rte_vhost_msg_result
 session_msg(struct vcd_vm *vm, struct vhu_msg *m)
 {
-	int rc = vcd_vhost_session_msg(vm, m->request, m->payload.bytes, m->size, VHU_PAYLOAD_MAX);
+	int rc = vcd_vhost_session_msg(
+		vm, m->hdr.request, m->payload.bytes, m->hdr.size, VHU_PAYLOAD_MAX);
 
 	if (rc > 0)
 		return RTE_VHOST_MSG_RESULT_REPLY;
 	/* An error without a requested reply would make the library drop the guest. */
-	if (rc < 0 && (m->flags & VHU_FLAG_NEED_REPLY))
+	if (rc < 0 && (m->hdr.flags & VHU_FLAG_NEED_REPLY))
 		return RTE_VHOST_MSG_RESULT_ERR;
 	return RTE_VHOST_MSG_RESULT_OK;
 }
 
-static bool
-msg_touches_ring(uint32_t request)
-{
-	switch (request) {
-	case VHU_SET_FEATURES:
-	case VHU_RESET_OWNER:
-	case VHU_SET_MEM_TABLE:
-	case VHU_SET_LOG_BASE:
-	case VHU_SET_VRING_NUM:
-	case VHU_SET_VRING_ADDR:
-	case VHU_SET_VRING_BASE:
-	case VHU_GET_VRING_BASE:
-	case VHU_SET_VRING_KICK:
-	case VHU_SET_VRING_CALL:
-	case VHU_SET_VRING_ENABLE:
-		return true;
-	default:
-		return false;
-	}
-}
-
 /*
- * Requests for features vcryptd never offers.  librte_vhost 22.11 would act on
- * some of them anyway (POSTCOPY_ADVISE/LISTEN do not check that PAGEFAULT was
- * negotiated, and would register guest memory with a userfaultfd the frontend
- * controls, so that a worker touching an absent page blocks for good).
+ * Without the relay, the checks the relay makes (vhost_msg.c), here.  The
+ * library has read the message and its descriptors, and acts on it only after
+ * this hook: on RTE_VHOST_MSG_RESULT_ERR it skips its own handler (and our
+ * post-message hook) and, unless the frontend asked for a reply (then it
+ * sends a failure ack), closes the connection.  So a bad memory table is
+ * never mapped.  The library leaves the descriptors of a message refused here
+ * open: close them.  true: hand the message on.
  */
 static bool
-msg_forbidden(uint32_t request)
+screen(const char *name, struct vhu_msg *m)
 {
-	switch (request) {
-	case VHU_IOTLB_MSG:
-	case VHU_GET_CONFIG:
-	case VHU_SET_CONFIG:
-	case VHU_POSTCOPY_ADVISE:
-	case VHU_POSTCOPY_LISTEN:
-	case VHU_POSTCOPY_END:
-	case VHU_GET_INFLIGHT_FD:
-	case VHU_SET_INFLIGHT_FD:
+	char why[VCD_VHU_WHY_MAX];
+	unsigned int nfds =
+		m->fd_num >= 0 && m->fd_num <= VHU_MAX_FDS ? (unsigned int)m->fd_num : 0;
+	uint32_t req = m->hdr.request;
+	enum vcd_vhu_verdict v;
+	int fds[VHU_MAX_FDS];
+	unsigned int i;
+
+	memcpy(fds, (const void *)m->fds, sizeof(fds)); /* a packed member */
+	v = vcd_vhu_check(&m->hdr, m->payload.bytes, fds, nfds, why, sizeof(why));
+	if (v == VCD_VHU_PASS)
 		return true;
-	default:
+	for (i = 0; i < nfds; i++) {
+		if (m->fds[i] >= 0)
+			close(m->fds[i]);
+		m->fds[i] = -1;
+	}
+	m->fd_num = 0;
+	if (v == VCD_VHU_REFUSE && (m->hdr.flags & VHU_FLAG_NEED_REPLY)) {
+		VCD_LOG(WARNING, "%s: vhost-user request %u (%s) refused: %s", name, req,
+			vhu_msg_name(req), why);
 		return false;
 	}
+	/* A malformed message closes the connection, whether a reply was asked for or not. */
+	m->hdr.flags &= ~VHU_FLAG_NEED_REPLY;
+	VCD_LOG(WARNING, "%s: vhost-user request %u (%s) refused, connection closed: %s", name, req,
+		vhu_msg_name(req), why);
+	return false;
 }
 
 static enum rte_vhost_msg_result
@@ -306,22 +315,20 @@ pre_msg(int vid, void *msg)
 {
 	struct vcd_vm *vm = vm_of(vid);
 	struct vhu_msg *m = msg;
+	uint32_t flags = vhu_msg_flags(m->hdr.request);
 	enum rte_vhost_msg_result res = RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 
+	if (!screen(vm != NULL ? vm->name : "vhost-user", m))
+		return RTE_VHOST_MSG_RESULT_ERR;
 	if (vm == NULL)
 		return res;
-	if (msg_forbidden(m->request)) {
-		VCD_LOG(WARNING, "%s: refusing vhost-user request %u (feature not offered)",
-			vm->name, m->request);
-		return RTE_VHOST_MSG_RESULT_ERR;
-	}
-	if (m->request == VHU_CREATE_CRYPTO_SESSION || m->request == VHU_CLOSE_CRYPTO_SESSION)
+	if (flags & VHU_SESSION)
 		return session_msg(vm, m);
-	if (msg_touches_ring(m->request)) {
+	if (flags & VHU_STOPS_RING) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		ring_stop(vm);
 		/* The library unmaps guest memory next: out of the devices' IOMMU first. */
-		if (m->request == VHU_SET_MEM_TABLE || m->request == VHU_RESET_OWNER)
+		if (flags & VHU_UNMAPS_MEMORY)
 			vcd_dma_unmap_vm(vid);
 		pthread_mutex_unlock(&vm->ctl_lock);
 	}
@@ -337,7 +344,7 @@ post_msg(int vid, void *msg)
 	if (vm == NULL)
 		return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 	pthread_mutex_lock(&vm->ctl_lock);
-	if (m->request == VHU_SET_VRING_ENABLE && m->payload.state.index == DATA_QUEUE)
+	if (m->hdr.request == VHU_SET_VRING_ENABLE && m->payload.state.index == DATA_QUEUE)
 		vm->ring_disabled = m->payload.state.num == 0;
 	ring_try_start(vm);
 	pthread_mutex_unlock(&vm->ctl_lock);

@@ -11,8 +11,11 @@
  * connection to librte_vhost's server socket in vcryptd's private runtime
  * directory, and every message is relayed unchanged (with its file
  * descriptors) except the crypto-session messages, which are answered here.
- * Only control messages pass through this thread; the data path (shared
- * memory, kick and call eventfds) is unaffected.
+ * Every message from a frontend is checked first (vhost_msg.c): one that
+ * librte_vhost must not see (a memory table its files do not back, say)
+ * closes the connection, and nothing of it reaches the library.  Only control
+ * messages pass through this thread; the data path (shared memory, kick and
+ * call eventfds) is unaffected.
  *
  * Thread: one "vcd-proxy" thread; add/start/stop from the main lcore.
  */
@@ -27,29 +30,20 @@
 #include <sys/stat.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "vcryptd/log.h"
 #include "vcryptd/vhost_dev.h"
+#include "vcryptd/vhost_msg.h"
 #include "vcryptd/vhost_proxy.h"
 #include "vcryptd/vhost_user_proto.h"
 
 #define HDR_SIZE     VHU_HDR_SIZE
-#define PAYLOAD_MAX  4096 /* every vhost-user request is far smaller */
-#define FDS_MAX      8    /* VHOST_MEMORY_MAX_NREGIONS */
+#define PAYLOAD_MAX  VCD_VHU_PAYLOAD_MAX /* every vhost-user request is far smaller */
+#define FDS_MAX      VHU_MAX_FDS
 #define IO_TIMEOUT_S 5
 /* A whole message must arrive within this once its first bytes have. */
 #define MSG_DEADLINE_MS 500
-
-struct msg {
-	uint32_t request;
-	uint32_t flags;
-	uint32_t size;
-	uint8_t payload[PAYLOAD_MAX];
-	int fds[FDS_MAX];
-	int nfds;
-} __attribute__((packed));
 
 struct listener {
 	int fd;
@@ -104,89 +98,12 @@ set_timeouts(int fd)
 	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
 }
 
-static void
-close_fds(struct msg *m)
-{
-	while (m->nfds > 0)
-		close(m->fds[--m->nfds]);
-}
-
-static uint64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-/*
- * The rest of a message, by @deadline (ms): a frontend that announces a
- * payload and then trickles it would otherwise hold this thread, and so every
- * other VM's control channel, for as long as it likes.
- */
-static int
-read_full(int fd, void *buf, size_t len, uint64_t deadline)
-{
-	uint8_t *p = buf;
-
-	while (len > 0) {
-		struct pollfd pfd = {.fd = fd, .events = POLLIN};
-		uint64_t now = now_ms();
-		ssize_t n;
-
-		if (now >= deadline || poll(&pfd, 1, (int)(deadline - now)) != 1)
-			return -1;
-		n = read(fd, p, len);
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-/* One message with the descriptors that came with its header. 0, or -1 to drop. */
-static int
-recv_msg(int fd, struct msg *m)
-{
-	char cbuf[CMSG_SPACE(FDS_MAX * sizeof(int))];
-	struct iovec iov = {.iov_base = m, .iov_len = HDR_SIZE};
-	struct msghdr mh = {.msg_iov = &iov,
-		.msg_iovlen = 1,
-		.msg_control = cbuf,
-		.msg_controllen = sizeof(cbuf)};
-	struct cmsghdr *c;
-	uint64_t deadline = now_ms() + MSG_DEADLINE_MS;
-	ssize_t n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-
-	m->nfds = 0;
-	if (n <= 0)
-		return -1;
-	for (c = CMSG_FIRSTHDR(&mh); c != NULL; c = CMSG_NXTHDR(&mh, c)) {
-		if (c->cmsg_level == SOL_SOCKET && c->cmsg_type == SCM_RIGHTS) {
-			int k = (int)((c->cmsg_len - CMSG_LEN(0)) / sizeof(int));
-
-			memcpy(m->fds, CMSG_DATA(c), (size_t)k * sizeof(int));
-			m->nfds = k;
-		}
-	}
-	if ((mh.msg_flags & MSG_CTRUNC) ||
-		(n < HDR_SIZE &&
-			read_full(fd, (uint8_t *)m + n, HDR_SIZE - (size_t)n, deadline) != 0) ||
-		m->size > PAYLOAD_MAX || read_full(fd, m->payload, m->size, deadline) != 0) {
-		close_fds(m);
-		return -1;
-	}
-	return 0;
-}
-
 /* Send a message and its descriptors (which are then closed here). */
 static int
-send_msg(int fd, struct msg *m)
+send_msg(int fd, struct vcd_vhu_msg *m)
 {
 	char cbuf[CMSG_SPACE(FDS_MAX * sizeof(int))];
-	struct iovec iov = {.iov_base = m, .iov_len = HDR_SIZE + m->size};
+	struct iovec iov = {.iov_base = m, .iov_len = HDR_SIZE + m->hdr.size};
 	struct msghdr mh = {.msg_iov = &iov, .msg_iovlen = 1};
 	ssize_t n;
 
@@ -202,30 +119,59 @@ send_msg(int fd, struct msg *m)
 		memcpy(CMSG_DATA(c), m->fds, (size_t)m->nfds * sizeof(int));
 	}
 	n = sendmsg(fd, &mh, MSG_NOSIGNAL);
-	close_fds(m);
-	return n == (ssize_t)(HDR_SIZE + m->size) ? 0 : -1;
+	vcd_vhu_close_fds(m);
+	return n == (ssize_t)(HDR_SIZE + m->hdr.size) ? 0 : -1;
+}
+
+/* Answer @m with a u64 (REPLY_ACK: 0 success, else failure). */
+static int
+send_ack(int fd, struct vcd_vhu_msg *m, uint64_t ack)
+{
+	m->hdr.flags = VHU_FLAG_VERSION | VHU_FLAG_REPLY;
+	memcpy(m->payload, &ack, sizeof(ack));
+	m->hdr.size = sizeof(ack);
+	return send_msg(fd, m);
 }
 
 /* Answer a crypto-session message ourselves. 0, or -1 to drop the frontend. */
 static int
-session_msg(struct conn *c, struct msg *m)
+session_msg(struct conn *c, struct vcd_vhu_msg *m)
 {
-	bool need_reply = (m->flags & VHU_FLAG_NEED_REPLY) != 0;
+	bool need_reply = (m->hdr.flags & VHU_FLAG_NEED_REPLY) != 0;
 	int rc;
 
-	close_fds(m);
-	rc = vcd_vhost_session_msg(c->vm, m->request, m->payload, m->size, PAYLOAD_MAX);
-	m->flags = VHU_FLAG_VERSION | VHU_FLAG_REPLY;
-	if (rc > 0)
-		return send_msg(c->front, m);
-	if (need_reply) {
-		uint64_t ack = rc < 0;
-
-		memcpy(m->payload, &ack, sizeof(ack));
-		m->size = sizeof(ack);
+	rc = vcd_vhost_session_msg(c->vm, m->hdr.request, m->payload, m->hdr.size, PAYLOAD_MAX);
+	if (rc > 0) {
+		m->hdr.flags = VHU_FLAG_VERSION | VHU_FLAG_REPLY;
 		return send_msg(c->front, m);
 	}
-	return 0;
+	return need_reply ? send_ack(c->front, m, rc < 0) : 0;
+}
+
+/*
+ * A frontend's message, checked before librte_vhost sees it (vhost_msg.c):
+ * 0 to relay it, 1 if refused here with a failure ack, -1 to close the
+ * connection (nothing of it reaches the library).
+ */
+static int
+screen(struct conn *c, struct vcd_vhu_msg *m)
+{
+	char why[VCD_VHU_WHY_MAX];
+	enum vcd_vhu_verdict v =
+		vcd_vhu_check(&m->hdr, m->payload, m->fds, (unsigned int)m->nfds, why, sizeof(why));
+	uint32_t req = m->hdr.request;
+
+	if (v == VCD_VHU_PASS)
+		return 0;
+	vcd_vhu_close_fds(m);
+	if (v == VCD_VHU_REFUSE && (m->hdr.flags & VHU_FLAG_NEED_REPLY)) {
+		VCD_LOG(WARNING, "%s: vhost-user request %u (%s) refused: %s", c->vm->name, req,
+			vhu_msg_name(req), why);
+		return send_ack(c->front, m, 1) == 0 ? 1 : -1;
+	}
+	VCD_LOG(WARNING, "%s: vhost-user request %u (%s) refused, connection closed: %s",
+		c->vm->name, req, vhu_msg_name(req), why);
+	return -1;
 }
 
 static void
@@ -239,23 +185,46 @@ conn_close(struct conn *c)
 	c->vm = NULL;
 }
 
-/* Relay one message from @from; the frontend's session messages stop here. */
+static const char *
+recv_error(int rc)
+{
+	switch (rc) {
+	case -E2BIG:
+		return "more than " RTE_STR(VHU_MAX_FDS) " fds";
+	case -EMSGSIZE:
+		return "payload over " RTE_STR(VCD_VHU_PAYLOAD_MAX) " bytes";
+	case -ETIMEDOUT:
+		return "incomplete after " RTE_STR(MSG_DEADLINE_MS) " ms";
+	default:
+		return strerror(-rc);
+	}
+}
+
+/*
+ * Relay one message from @from.  The frontend's are checked first; its
+ * session messages stop here.
+ */
 static void
 relay(struct conn *c, bool from_front)
 {
-	static struct msg m;
-	int rc;
+	static struct vcd_vhu_msg m;
+	int rc = vcd_vhu_recv(from_front ? c->front : c->back, &m, MSG_DEADLINE_MS);
 
-	if (recv_msg(from_front ? c->front : c->back, &m) != 0) {
+	if (rc != 0) {
+		if (from_front && rc != -ECONNRESET)
+			VCD_LOG(WARNING, "%s: vhost-user message unreadable, connection closed: %s",
+				c->vm->name, recv_error(rc));
 		conn_close(c);
 		return;
 	}
-	if (from_front &&
-		(m.request == VHU_CREATE_CRYPTO_SESSION || m.request == VHU_CLOSE_CRYPTO_SESSION)) {
+	if (!from_front)
+		rc = send_msg(c->front, &m);
+	else if ((rc = screen(c, &m)) != 0)
+		rc = rc > 0 ? 0 : -1;
+	else if (vhu_msg_flags(m.hdr.request) & VHU_SESSION)
 		rc = session_msg(c, &m);
-	} else {
-		rc = send_msg(from_front ? c->back : c->front, &m);
-	}
+	else
+		rc = send_msg(c->back, &m);
 	if (rc != 0)
 		conn_close(c);
 }

@@ -16,7 +16,8 @@
  *  sessions  one VM creating all the chain sessions it may: the other VM
  *            still gets all of its own (the pool holds a chain's halves);
  *  mbufs     bursts of big requests with a small mbuf pool, on the session
- *            a VM gets once it has used its whole quota: every answer right.
+ *            a VM gets once it has used its whole quota: every answer right;
+ *  memtable, callfd, catalogue: hostile vhost-user messages (hostile_msgs.c).
  *
  * Run through with_daemon.sh with 2 VMs and
  * VCD_DAEMON_ARGS="--set max_sessions_per_vm=20 --set mbuf_pool_size=2600".
@@ -35,285 +36,10 @@
 #include <unistd.h>
 
 #include "func_util.h"
-#include "vcdbench.h"
-#include "vhu_raw.h"
+#include "hostile_msgs.h"
+#include "hostile_util.h"
 
-#define TEST_LIMIT_S 60
-#define ANSWER_MS    20000 /* one answer, on a loaded two-core machine */
-
-static const char *sock[2];
 static unsigned int max_sessions = 1024; /* the daemon's default */
-static const char *volatile watched = "";
-
-/* ---- harness ---- */
-
-static void
-watchdog_fired(int sig)
-{
-	static const char msg[] = "test_hostile: watchdog: test ran past its time limit: ";
-
-	(void)sig;
-	if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0 ||
-		write(STDERR_FILENO, watched, strlen(watched)) < 0 ||
-		write(STDERR_FILENO, "\n", 1) < 0)
-		_exit(3);
-	_exit(2);
-}
-
-static void
-watch(const char *what)
-{
-	watched = what;
-	signal(SIGALRM, watchdog_fired);
-	alarm(TEST_LIMIT_S);
-}
-
-static void
-unwatch(void)
-{
-	alarm(0);
-}
-
-static void
-sleep_ms(unsigned int ms)
-{
-	struct timespec ts = {.tv_sec = ms / 1000, .tv_nsec = (long)(ms % 1000) * 1000000L};
-
-	nanosleep(&ts, NULL);
-}
-
-static void
-daemon_alive(const char *when)
-{
-	ck_assert_msg(func_daemon_running(), "vcryptd died %s", when);
-}
-
-static void
-fill(uint8_t *p, size_t n, unsigned int seed)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		p[i] = (uint8_t)(seed * 131 + i * 7 + (i >> 8));
-}
-
-static struct vcdb *
-open_vm(int vm, unsigned int ring, unsigned int depth, unsigned int max_data)
-{
-	struct vcdb_opts o = {.ring_size = ring,
-		.queue_depth = depth,
-		.max_data = max_data,
-		.connect_timeout_ms = 10000,
-		.reply_timeout_ms = 10000};
-	struct vcdb *db = NULL;
-	int rc;
-
-	/* vcdb_open retries while the daemon still tears down a previous connection. */
-	rc = vcdb_open(&db, sock[vm], &o);
-	ck_assert_msg(rc == 0, "VM %d: cannot connect a normal frontend: %s", vm, strerror(-rc));
-	return db;
-}
-
-/* ---- well-behaved traffic ---- */
-
-struct algo_keys {
-	struct vcdb_algo a;
-	uint8_t ckey[32], akey[64];
-	bool chain;
-};
-
-static void
-keys_init(struct algo_keys *k, const char *algo, unsigned int seed)
-{
-	ck_assert_int_eq(vcdb_algo_parse(algo, &k->a), 0);
-	fill(k->ckey, sizeof(k->ckey), seed);
-	fill(k->akey, sizeof(k->akey), seed + 1);
-	k->chain = k->a.hash_algo != 0;
-}
-
-static int64_t
-session(struct vcdb *db, const struct algo_keys *k)
-{
-	struct vcd_sess_params p;
-
-	vcdb_algo_session(&k->a, VIRTIO_CRYPTO_OP_ENCRYPT,
-		k->chain ? VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_CIPHER_THEN_HASH : 0, k->ckey, k->akey,
-		&p);
-	return vcdb_session_create(db, &p);
-}
-
-/* One request of a burst: what was sent and what must come back. */
-struct expect {
-	uint32_t len;
-	uint8_t iv[16];
-	uint8_t *out;     /* the reference output */
-	uint8_t mac[64];  /* chains: the reference digest of the output */
-	const char *what; /* for messages */
-};
-
-static void
-expect_init(struct expect *e, const struct algo_keys *k, const uint8_t *src, uint32_t len,
-	unsigned int seed, const char *what)
-{
-	e->len = len;
-	e->what = what;
-	fill(e->iv, sizeof(e->iv), seed);
-	e->out = malloc(len);
-	ck_assert_ptr_nonnull(e->out);
-	ck_assert_int_eq(vcdb_ref_cipher(&k->a, true, k->ckey, e->iv, src, len, e->out), 0);
-	if (k->chain)
-		ck_assert_int_eq(vcdb_ref_hmac(&k->a, k->akey, e->out, len, e->mac), 0);
-}
-
-static struct vcdb_req
-request(uint64_t sid, const struct algo_keys *k, const struct expect *e, const uint8_t *src)
-{
-	struct vcdb_req r = {.session_id = sid,
-		.opcode = VIRTIO_CRYPTO_CIPHER_ENCRYPT,
-		.iv = e->iv,
-		.iv_len = 16,
-		.src = src,
-		.len = e->len};
-
-	if (k->chain) {
-		r.op_type = VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING;
-		r.hash_result_len = k->a.digest_len;
-	}
-	return r;
-}
-
-static void
-check_cpl(const struct vcdb_cpl *c, const struct algo_keys *k, const struct expect *e)
-{
-	ck_assert_msg(c->status == VIRTIO_CRYPTO_OK, "%s: status %s (%d)", e->what,
-		vcdb_status_name(c->status), c->status);
-	ck_assert_msg(c->dst_len == e->len && memcmp(c->dst, e->out, e->len) == 0,
-		"%s: output is not %s under the session's key", e->what, k->a.name);
-	if (k->chain)
-		ck_assert_msg(c->digest_len == k->a.digest_len &&
-				memcmp(c->digest, e->mac, k->a.digest_len) == 0,
-			"%s: digest is not %s of the output", e->what, k->a.name);
-}
-
-/*
- * Submit @n requests at once (request i is e[i % ne] with r[i % ne]), wait
- * for every answer and check it.  Fails as soon as the daemon is gone, or
- * when no answer comes for ANSWER_MS.
- */
-static void
-burst(struct vcdb *db, const struct vcdb_req *r, const struct expect *e, unsigned int ne,
-	unsigned int n, const struct algo_keys *k)
-{
-	struct vcdb_cpl cpl[64];
-	unsigned int i, done = 0, waited = 0;
-
-	for (i = 0; i < n; i++) {
-		struct vcdb_req q = r[i % ne];
-
-		q.user = i % ne;
-		ck_assert_msg(vcdb_submit(db, &q) >= 0, "%s: cannot queue request %u of %u",
-			e[i % ne].what, i, n);
-	}
-	vcdb_flush(db);
-	while (done < n) {
-		int got = vcdb_wait(db, cpl, 64, 500);
-
-		if (got == -ETIMEDOUT && waited < ANSWER_MS) {
-			ck_assert_msg(func_daemon_running(),
-				"%s: vcryptd died with %u of %u requests unanswered", e[0].what,
-				n - done, n);
-			waited += 500;
-			continue;
-		}
-		ck_assert_msg(got > 0, "%s: %u of %u requests unanswered after %u ms (%s)",
-			e[0].what, n - done, n, waited, strerror(got < 0 ? -got : 0));
-		for (i = 0; i < (unsigned int)got; i++)
-			check_cpl(&cpl[i], k, &e[cpl[i].user]);
-		done += (unsigned int)got;
-		waited = 0;
-	}
-}
-
-/* A few AES-CBC requests of @len bytes on a fresh session: every answer right. */
-static void
-serves_cbc(struct vcdb *db, unsigned int n, uint32_t len, unsigned int seed, const char *what)
-{
-	struct algo_keys k;
-	struct expect e[4];
-	struct vcdb_req r[4];
-	uint8_t *src = malloc(len);
-	int64_t sid;
-	unsigned int i;
-
-	ck_assert_ptr_nonnull(src);
-	keys_init(&k, "aes-cbc-128", seed);
-	fill(src, len, seed + 2);
-	sid = session(db, &k);
-	ck_assert_msg(sid >= 0, "%s: AES-CBC session refused (%lld)", what, (long long)sid);
-	for (i = 0; i < 4; i++) {
-		expect_init(&e[i], &k, src, len, seed + 10 + i, what);
-		r[i] = request((uint64_t)sid, &k, &e[i], src);
-	}
-	burst(db, r, e, 4, n, &k);
-	ck_assert_int_eq(vcdb_session_close(db, (uint64_t)sid), 0);
-	for (i = 0; i < 4; i++)
-		free(e[i].out);
-	free(src);
-}
-
-/* ---- hostile frontends ---- */
-
-/*
- * Connect a raw frontend and make sure the daemon took the connection (it
- * drops a new one while it still tears down the previous one on that socket).
- */
-static void
-hostile_connect(struct vhu_raw *h, int vm, size_t mem_size)
-{
-	int i, rc = -1;
-
-	for (i = 0; i < 100 && rc != 0; i++) {
-		rc = vhu_raw_open(h, sock[vm], mem_size, 5000);
-		ck_assert_msg(rc == 0, "VM %d: cannot connect: %s", vm, strerror(-rc));
-		rc = vhu_raw_send(h, VHU_RAW_SET_OWNER, 0, NULL, 0, NULL, 0);
-		if (rc == 0)
-			rc = vhu_raw_u64(h, VHU_RAW_SET_FEATURES, 0);
-		if (rc == 0)
-			rc = vhu_raw_barrier(h, 5000);
-		if (rc != 0) {
-			vhu_raw_close(h);
-			sleep_ms(100);
-		}
-	}
-	ck_assert_msg(
-		rc == 0, "VM %d: the daemon does not keep a connection: %s", vm, strerror(-rc));
-}
-
-static uint16_t
-used_idx(const struct vring_used *u)
-{
-	return __atomic_load_n(&u->idx, __ATOMIC_ACQUIRE);
-}
-
-/* Wait up to @ms for the used index to reach @want. */
-static bool
-used_reaches(const struct vring_used *u, uint16_t want, unsigned int ms)
-{
-	unsigned int t;
-
-	for (t = 0; t < ms && used_idx(u) != want; t += 10)
-		sleep_ms(10);
-	return used_idx(u) == want;
-}
-
-static void
-kick(const struct vhu_raw *h)
-{
-	uint64_t one = 1;
-
-	if (write(h->kick_fd, &one, sizeof(one)) < 0)
-		return; /* vcryptd polls; the kick only helps */
-}
 
 #define F_EVENT_IDX (1ull << 29) /* VIRTIO_RING_F_EVENT_IDX */
 #define F_PROTOCOL  (1ull << 30) /* VHOST_USER_F_PROTOCOL_FEATURES */
@@ -339,7 +65,7 @@ end_ring_start(struct end_ring *r, uint64_t features)
 	hostile_connect(&r->h, 0, mem);
 	r->avail = (struct vring_avail *)(r->h.mem + avail_off);
 	r->used = (struct vring_used *)(r->h.mem + used_off);
-	ck_assert_int_eq(vhu_raw_u64(&r->h, VHU_RAW_SET_FEATURES, features), 0);
+	ck_assert_int_eq(vhu_raw_u64(&r->h, VHU_SET_FEATURES, features), 0);
 	ck_assert_int_eq(vhu_raw_mem_table(&r->h), 0);
 	ck_assert_int_eq(vhu_raw_ring(&r->h, 0, 2, desc_off, avail_off, used_off), 0);
 	ck_assert_int_eq(vhu_raw_barrier(&r->h, 5000), 0);
@@ -379,7 +105,7 @@ START_TEST(ring_grown_after_translation)
 	watch("ring_grown_after_translation");
 	end_ring_start(&r, 0);
 	/* Grow it; librte_vhost does not translate it again. */
-	ck_assert_int_eq(vhu_raw_state(&r.h, VHU_RAW_SET_VRING_NUM, 0, 32768), 0);
+	ck_assert_int_eq(vhu_raw_state(&r.h, VHU_SET_VRING_NUM, 0, 32768), 0);
 	/* 29999 more chains: a daemon running the ring reads and writes past the region. */
 	end_ring_check(&r, 30000, "after SET_VRING_NUM 32768");
 
@@ -405,7 +131,7 @@ START_TEST(ring_event_idx_after_translation)
 
 	watch("ring_event_idx_after_translation");
 	end_ring_start(&r, F_PROTOCOL);
-	ck_assert_int_eq(vhu_raw_u64(&r.h, VHU_RAW_SET_FEATURES, F_PROTOCOL | F_EVENT_IDX), 0);
+	ck_assert_int_eq(vhu_raw_u64(&r.h, VHU_SET_FEATURES, F_PROTOCOL | F_EVENT_IDX), 0);
 	end_ring_check(&r, 2, "after event idx was turned on");
 
 	db = open_vm(0, 256, 64, 65536);
@@ -433,18 +159,18 @@ postcopy_attack(struct vhu_raw *h)
 	int rc;
 
 	hostile_connect(h, 0, 4u << 20);
-	ck_assert_int_eq(vhu_raw_send(h, VHU_RAW_POSTCOPY_ADVISE, 0, NULL, 0, NULL, 0), 0);
+	ck_assert_int_eq(vhu_raw_send(h, VHU_POSTCOPY_ADVISE, 0, NULL, 0, NULL, 0), 0);
 	rc = vhu_raw_recv(h, &m, 5000);
 	if (m.fd >= 0)
 		close(m.fd); /* the daemon's userfaultfd */
 	if (rc == -ECONNRESET)
 		return true;
 	ck_assert_msg(rc == 0, "POSTCOPY_ADVISE: neither refused nor answered: %s", strerror(-rc));
-	vhu_raw_send(h, VHU_RAW_POSTCOPY_LISTEN, 0, NULL, 0, NULL, 0);
+	vhu_raw_send(h, VHU_POSTCOPY_LISTEN, 0, NULL, 0, NULL, 0);
 	memset(h->mem, 0, 65536);
 	vhu_raw_mem_table(h);
 	if (vhu_raw_recv(h, &m, 5000) == 0) /* the library's addresses; it waits for an ack */
-		vhu_raw_send(h, VHU_RAW_SET_MEM_TABLE, 0, NULL, 0, NULL, 0);
+		vhu_raw_send(h, VHU_SET_MEM_TABLE, 0, NULL, 0, NULL, 0);
 	vhu_raw_ring(h, 0, 256, 0x0000, 0x1000, 0x2000);
 	vhu_raw_barrier(h, 5000);
 	desc = (struct vring_desc *)h->mem;
@@ -472,11 +198,11 @@ expect_refused(uint32_t request, uint32_t flags)
 	rc = vhu_raw_recv(&h, &m, 3000);
 	if (m.fd >= 0)
 		close(m.fd);
-	if (rc == 0 && m.size == sizeof(ack))
+	if (rc == 0 && m.hdr.size == sizeof(ack))
 		memcpy(&ack, m.payload, sizeof(ack));
 	ck_assert_msg(rc == -ECONNRESET || (rc == 0 && ack != 0),
 		"vhost-user request %u (flags %#x) accepted: %s, reply of %u bytes, value %llu",
-		request, flags, rc == 0 ? "answered" : strerror(-rc), m.size,
+		request, flags, rc == 0 ? "answered" : strerror(-rc), m.hdr.size,
 		(unsigned long long)ack);
 	vhu_raw_close(&h);
 }
@@ -503,10 +229,10 @@ START_TEST(postcopy_refused)
 	ck_assert_msg(dropped, "POSTCOPY_ADVISE answered instead of refused");
 	vhu_raw_close(&h);
 
-	expect_refused(VHU_RAW_POSTCOPY_LISTEN, 0);
-	expect_refused(VHU_RAW_POSTCOPY_END, 0);
-	expect_refused(VHU_RAW_POSTCOPY_ADVISE, VHU_RAW_NEED_REPLY);
-	expect_refused(VHU_RAW_POSTCOPY_LISTEN, VHU_RAW_NEED_REPLY);
+	expect_refused(VHU_POSTCOPY_LISTEN, 0);
+	expect_refused(VHU_POSTCOPY_END, 0);
+	expect_refused(VHU_POSTCOPY_ADVISE, VHU_FLAG_NEED_REPLY);
+	expect_refused(VHU_POSTCOPY_LISTEN, VHU_FLAG_NEED_REPLY);
 
 	serves_cbc(other, 16, 1024, 220, "VM 1 after the postcopy attack");
 	vcdb_close(other);
@@ -692,6 +418,16 @@ daemon_setting(const char *key, unsigned int def)
 	return p != NULL && p[strlen(key)] == '=' ? (unsigned int)atoi(p + strlen(key) + 1) : def;
 }
 
+static void
+add_case(Suite *s, const char *name, const TTest *test)
+{
+	TCase *tc = tcase_create(name);
+
+	tcase_set_timeout(tc, TEST_LIMIT_S);
+	tcase_add_test(tc, test);
+	suite_add_tcase(s, tc);
+}
+
 int
 main(void)
 {
@@ -706,24 +442,23 @@ main(void)
 		{"mbufs", mbuf_reserve_big_bursts},
 	};
 	Suite *s = suite_create("hostile");
+	const TTest *test;
+	const char *name;
 	size_t i;
 	int failed;
 
-	sock[0] = getenv("VCD_SOCK0");
-	sock[1] = getenv("VCD_SOCK1");
-	if (sock[0] == NULL || sock[1] == NULL) {
+	hostile_sock[0] = getenv("VCD_SOCK0");
+	hostile_sock[1] = getenv("VCD_SOCK1");
+	if (hostile_sock[0] == NULL || hostile_sock[1] == NULL) {
 		fprintf(stderr, "run me through test/func/with_daemon.sh with 2 VMs\n");
 		return 1;
 	}
 	max_sessions = daemon_setting("max_sessions_per_vm", max_sessions);
 	/* One case per attack, so that CK_RUN_CASE=ring (etc.) runs one alone. */
-	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		TCase *tc = tcase_create(cases[i].name);
-
-		tcase_set_timeout(tc, TEST_LIMIT_S);
-		tcase_add_test(tc, cases[i].test);
-		suite_add_tcase(s, tc);
-	}
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++)
+		add_case(s, cases[i].name, cases[i].test);
+	for (i = 0; (test = hostile_msgs_test((unsigned int)i, &name)) != NULL; i++)
+		add_case(s, name, test);
 	failed = func_run_suite(s);
 	unwatch();
 	return failed;

@@ -14,22 +14,6 @@
 #include "vcdbench.h"
 #include "vhu_raw.h"
 
-#define MAX_FDS 8
-
-struct hdr {
-	uint32_t request, flags, size;
-} __attribute__((packed));
-
-struct vring_addr_msg {
-	uint32_t index, flags;
-	uint64_t desc, used, avail, log;
-};
-
-struct mem_table_msg {
-	uint32_t nregions, padding;
-	uint64_t gpa, size, uaddr, mmap_offset;
-};
-
 int
 vhu_raw_open(struct vhu_raw *v, const char *path, size_t mem_size, unsigned int timeout_ms)
 {
@@ -86,18 +70,18 @@ vhu_raw_close(struct vhu_raw *v)
 }
 
 int
-vhu_raw_send(struct vhu_raw *v, uint32_t request, uint32_t flags, const void *payload,
-	uint32_t size, const int *fds, unsigned int nfds)
+vhu_raw_send_hdr(struct vhu_raw *v, const struct vhu_hdr *h, const void *payload, uint32_t len,
+	const int *fds, unsigned int nfds)
 {
-	struct hdr h = {request, flags | VHU_RAW_VERSION, size};
-	struct iovec iov[2] = {{&h, sizeof(h)}, {(void *)(uintptr_t)payload, size}};
-	char cbuf[CMSG_SPACE(MAX_FDS * sizeof(int))];
-	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = size ? 2 : 1};
+	struct iovec iov[2] = {
+		{(void *)(uintptr_t)h, sizeof(*h)}, {(void *)(uintptr_t)payload, len}};
+	char cbuf[CMSG_SPACE(VHU_RAW_MAX_FDS * sizeof(int))];
+	struct msghdr mh = {.msg_iov = iov, .msg_iovlen = len ? 2 : 1};
 	ssize_t n;
 
 	if (v->sock < 0)
 		return -ECONNRESET;
-	if (nfds > MAX_FDS)
+	if (nfds > VHU_RAW_MAX_FDS)
 		return -EINVAL;
 	if (nfds > 0) {
 		struct cmsghdr *c;
@@ -113,8 +97,17 @@ vhu_raw_send(struct vhu_raw *v, uint32_t request, uint32_t flags, const void *pa
 	}
 	n = sendmsg(v->sock, &mh, MSG_NOSIGNAL);
 	if (n < 0)
-		return errno == EPIPE ? -ECONNRESET : -errno;
-	return n == (ssize_t)(sizeof(h) + size) ? 0 : -EIO;
+		return errno == EPIPE || errno == ECONNRESET ? -ECONNRESET : -errno;
+	return n == (ssize_t)(sizeof(*h) + len) ? 0 : -EIO;
+}
+
+int
+vhu_raw_send(struct vhu_raw *v, uint32_t request, uint32_t flags, const void *payload,
+	uint32_t size, const int *fds, unsigned int nfds)
+{
+	struct vhu_hdr h = {request, flags | VHU_FLAG_VERSION, size};
+
+	return vhu_raw_send_hdr(v, &h, payload, size, fds, nfds);
 }
 
 /* Wait until the socket is readable: 0, or -ETIMEDOUT. */
@@ -158,8 +151,8 @@ take_fds(struct msghdr *mh, struct vhu_raw_msg *m)
 int
 vhu_raw_recv(struct vhu_raw *v, struct vhu_raw_msg *m, unsigned int timeout_ms)
 {
-	char cbuf[CMSG_SPACE(MAX_FDS * sizeof(int))];
-	struct hdr h;
+	char cbuf[CMSG_SPACE(VHU_RAW_MAX_FDS * sizeof(int))];
+	struct vhu_hdr h;
 	struct iovec iov = {&h, sizeof(h)};
 	struct msghdr mh = {.msg_iov = &iov,
 		.msg_iovlen = 1,
@@ -183,9 +176,7 @@ vhu_raw_recv(struct vhu_raw *v, struct vhu_raw_msg *m, unsigned int timeout_ms)
 	take_fds(&mh, m);
 	if (n != (ssize_t)sizeof(h) || h.size > sizeof(m->payload))
 		return -EPROTO;
-	m->request = h.request;
-	m->flags = h.flags;
-	m->size = h.size;
+	m->hdr = h;
 	if (h.size == 0)
 		return 0;
 	rc = wait_readable(v->sock, timeout_ms);
@@ -201,12 +192,12 @@ int
 vhu_raw_barrier(struct vhu_raw *v, unsigned int timeout_ms)
 {
 	struct vhu_raw_msg m;
-	int rc = vhu_raw_send(v, VHU_RAW_GET_FEATURES, 0, NULL, 0, NULL, 0);
+	int rc = vhu_raw_send(v, VHU_GET_FEATURES, 0, NULL, 0, NULL, 0);
 
 	while (rc == 0) {
 		rc = vhu_raw_recv(v, &m, timeout_ms);
 		close_fd(&m.fd);
-		if (rc == 0 && m.request == VHU_RAW_GET_FEATURES && (m.flags & VHU_RAW_REPLY))
+		if (rc == 0 && m.hdr.request == VHU_GET_FEATURES && (m.hdr.flags & VHU_FLAG_REPLY))
 			return 0;
 	}
 	return rc;
@@ -229,17 +220,17 @@ vhu_raw_state(struct vhu_raw *v, uint32_t request, uint32_t index, uint32_t num)
 int
 vhu_raw_mem_table(struct vhu_raw *v)
 {
-	struct mem_table_msg mt = {
-		.nregions = 1, .gpa = 0, .size = v->mem_size, .uaddr = (uintptr_t)v->mem};
+	struct vhu_mem_table mt = {
+		.nregions = 1, .r[0] = {.gpa = 0, .size = v->mem_size, .uaddr = (uintptr_t)v->mem}};
 
-	return vhu_raw_send(v, VHU_RAW_SET_MEM_TABLE, 0, &mt, sizeof(mt), &v->mem_fd, 1);
+	return vhu_raw_send(v, VHU_SET_MEM_TABLE, 0, &mt, VHU_MEM_TABLE_SIZE(1), &v->mem_fd, 1);
 }
 
 int
 vhu_raw_ring(struct vhu_raw *v, uint32_t index, uint32_t num, uint64_t desc_off, uint64_t avail_off,
 	uint64_t used_off)
 {
-	struct vring_addr_msg a = {.index = index,
+	struct vhu_vring_addr a = {.index = index,
 		.desc = (uintptr_t)(v->mem + desc_off),
 		.used = (uintptr_t)(v->mem + used_off),
 		.avail = (uintptr_t)(v->mem + avail_off)};
@@ -252,14 +243,14 @@ vhu_raw_ring(struct vhu_raw *v, uint32_t index, uint32_t num, uint64_t desc_off,
 	v->kick_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	if (v->call_fd < 0 || v->kick_fd < 0)
 		return -errno;
-	rc = vhu_raw_state(v, VHU_RAW_SET_VRING_NUM, index, num);
+	rc = vhu_raw_state(v, VHU_SET_VRING_NUM, index, num);
 	if (rc == 0)
-		rc = vhu_raw_state(v, VHU_RAW_SET_VRING_BASE, index, 0);
+		rc = vhu_raw_state(v, VHU_SET_VRING_BASE, index, 0);
 	if (rc == 0)
-		rc = vhu_raw_send(v, VHU_RAW_SET_VRING_ADDR, 0, &a, sizeof(a), NULL, 0);
+		rc = vhu_raw_send(v, VHU_SET_VRING_ADDR, 0, &a, sizeof(a), NULL, 0);
 	if (rc == 0)
-		rc = vhu_raw_send(v, VHU_RAW_SET_VRING_CALL, 0, &q, sizeof(q), &v->call_fd, 1);
+		rc = vhu_raw_send(v, VHU_SET_VRING_CALL, 0, &q, sizeof(q), &v->call_fd, 1);
 	if (rc == 0)
-		rc = vhu_raw_send(v, VHU_RAW_SET_VRING_KICK, 0, &q, sizeof(q), &v->kick_fd, 1);
+		rc = vhu_raw_send(v, VHU_SET_VRING_KICK, 0, &q, sizeof(q), &v->kick_fd, 1);
 	return rc;
 }

@@ -20,30 +20,14 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* vhost-user requests (vhost-user spec numbering). */
-enum vhu_raw_request {
-	VHU_RAW_GET_FEATURES = 1,
-	VHU_RAW_SET_FEATURES = 2,
-	VHU_RAW_SET_OWNER = 3,
-	VHU_RAW_SET_MEM_TABLE = 5,
-	VHU_RAW_SET_VRING_NUM = 8,
-	VHU_RAW_SET_VRING_ADDR = 9,
-	VHU_RAW_SET_VRING_BASE = 10,
-	VHU_RAW_GET_VRING_BASE = 11,
-	VHU_RAW_SET_VRING_KICK = 12,
-	VHU_RAW_SET_VRING_CALL = 13,
-	VHU_RAW_POSTCOPY_ADVISE = 28,
-	VHU_RAW_POSTCOPY_LISTEN = 29,
-	VHU_RAW_POSTCOPY_END = 30,
-};
+/* Requests, flags and payloads: the project's one vhost-user table. */
+#include "vcryptd/vhost_user_proto.h"
 
-#define VHU_RAW_VERSION    0x1u
-#define VHU_RAW_REPLY      0x4u
-#define VHU_RAW_NEED_REPLY 0x8u
-#define VHU_RAW_PAYLOAD    512u
+#define VHU_RAW_PAYLOAD 4096u /* the relay's limit; session replies are 632 or 1072 */
+#define VHU_RAW_MAX_FDS 16    /* more than a message may carry, to send too many */
 
 struct vhu_raw_msg {
-	uint32_t request, flags, size;
+	struct vhu_hdr hdr;
 	uint8_t payload[VHU_RAW_PAYLOAD];
 	int fd; /* first descriptor that came with it, or -1 (others are closed) */
 };
@@ -61,7 +45,13 @@ int vhu_raw_open(struct vhu_raw *v, const char *path, size_t mem_size, unsigned 
 /* Close the connection and free everything.  A zeroed or closed @v is fine. */
 void vhu_raw_close(struct vhu_raw *v);
 
-/* Send one message; @flags gets the version bit added. */
+/*
+ * Send @h as it is, then @len bytes of payload (which need not be h->size),
+ * with @nfds descriptors (at most VHU_RAW_MAX_FDS).
+ */
+int vhu_raw_send_hdr(struct vhu_raw *v, const struct vhu_hdr *h, const void *payload, uint32_t len,
+	const int *fds, unsigned int nfds);
+/* Send one message; @flags gets the version bit added (VHU_FLAG_VERSION). */
 int vhu_raw_send(struct vhu_raw *v, uint32_t request, uint32_t flags, const void *payload,
 	uint32_t size, const int *fds, unsigned int nfds);
 /* Receive one message within @timeout_ms: 0, -ETIMEDOUT, -ECONNRESET, -EPROTO. */

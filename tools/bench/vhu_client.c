@@ -8,7 +8,6 @@
  * Replies carry the same request code and the REPLY flag.
  */
 #include <errno.h>
-#include <linux/vhost_types.h>
 #include <linux/virtio_config.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,22 +19,8 @@
 #include "vcdb_internal.h"
 
 #define VHU_MAX_PAYLOAD 4096u
-#define VHU_MAX_FDS     8
 
-struct vhu_hdr {
-	uint32_t request;
-	uint32_t flags;
-	uint32_t size;
-} __attribute__((packed));
-
-struct vhu_mem_region {
-	uint64_t gpa, size, uaddr, mmap_offset;
-};
-
-struct vhu_mem {
-	uint32_t nregions, padding;
-	struct vhu_mem_region r[VCDB_MAX_REGIONS];
-};
+_Static_assert(VCDB_MAX_REGIONS <= VHU_MAX_REGIONS, "a memory table holds 8 regions at most");
 
 static void
 sleep_ms(unsigned int ms)
@@ -229,7 +214,7 @@ set_u64(struct vcdb *db, uint32_t req, uint64_t val)
 static int
 set_state(struct vcdb *db, uint32_t req, unsigned int num)
 {
-	struct vhost_vring_state st = {.index = 0, .num = num};
+	struct vhu_state st = {.index = 0, .num = num};
 
 	return send_acked(db, req, &st, sizeof(st), NULL, 0, false);
 }
@@ -293,7 +278,7 @@ vhu_handshake(struct vcdb *db)
 static int
 set_mem_table(struct vcdb *db)
 {
-	struct vhu_mem m = {.nregions = db->mem.nr};
+	struct vhu_mem_table m = {.nregions = db->mem.nr};
 	int fds[VCDB_MAX_REGIONS];
 	unsigned int k;
 
@@ -305,17 +290,17 @@ set_mem_table(struct vcdb *db)
 		fds[k] = r->fd;
 	}
 	return send_acked(
-		db, VHU_SET_MEM_TABLE, &m, 8 + sizeof(m.r[0]) * m.nregions, fds, m.nregions, true);
+		db, VHU_SET_MEM_TABLE, &m, VHU_MEM_TABLE_SIZE(m.nregions), fds, m.nregions, true);
 }
 
 static int
 set_vring_addr(struct vcdb *db)
 {
-	struct vhost_vring_addr a = {
+	struct vhu_vring_addr a = {
 		.index = 0,
-		.desc_user_addr = (uintptr_t)db->vq.desc,
-		.used_user_addr = (uintptr_t)db->vq.used,
-		.avail_user_addr = (uintptr_t)db->vq.avail,
+		.desc = (uintptr_t)db->vq.desc,
+		.used = (uintptr_t)db->vq.used,
+		.avail = (uintptr_t)db->vq.avail,
 	};
 
 	return send_acked(db, VHU_SET_VRING_ADDR, &a, sizeof(a), NULL, 0, false);
@@ -352,7 +337,7 @@ vhu_start_queue(struct vcdb *db)
 int
 vhu_stop_queue(struct vcdb *db)
 {
-	struct vhost_vring_state st = {.index = 0};
+	struct vhu_state st = {.index = 0};
 	uint32_t size;
 	int rc;
 
