@@ -2,7 +2,8 @@
  * Copyright (c) 2026 The vcryptd authors
  */
 /*
- * Calibration runs and the routing telemetry; see calibrate.h.
+ * Calibration runs; see calibrate.h (their results are read through
+ * vcd_calib_last(): /vcryptd/routing is stats.c's, /vcryptd/calibrate ctl.c's).
  */
 #include <errno.h>
 #include <pthread.h>
@@ -14,7 +15,6 @@
 #include <rte_cycles.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
-#include <rte_telemetry.h>
 
 #include "vcryptd/backend.h"
 #include "vcryptd/calibrate.h"
@@ -42,7 +42,6 @@ static const uint32_t cal_sizes[VCD_CALIB_SIZES] = {
 
 static pthread_mutex_t cal_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vcd_calib last;
-static const struct vcd_config *tel_cfg;
 
 /* What one run needs: ops, mbufs and a buffer of CAL_BURST * the largest size. */
 struct cal_env {
@@ -420,92 +419,4 @@ vcd_calib_last(struct vcd_calib *out)
 	pthread_mutex_lock(&cal_lock);
 	*out = last;
 	pthread_mutex_unlock(&cal_lock);
-}
-
-static void
-add_threshold(struct rte_tel_data *d, const char *key, uint32_t t)
-{
-	char buf[16];
-
-	rte_tel_data_add_dict_string(d, key, vcd_route_threshold_str(t, buf, sizeof(buf)));
-}
-
-/* /vcryptd/routing: thresholds in effect and configured, budgets, the last calibration. */
-static int
-tel_routing(const char *cmd, const char *params, struct rte_tel_data *d)
-{
-	static struct vcd_calib c;
-	const uint32_t conf[VCD_ROUTE_OPS] = {tel_cfg->threshold_cipher, tel_cfg->threshold_chain};
-	unsigned int op, role, i;
-
-	(void)cmd;
-	(void)params;
-	vcd_calib_last(&c);
-	rte_tel_data_start_dict(d);
-	for (op = 0; op < VCD_ROUTE_OPS; op++) {
-		struct rte_tel_data *o = rte_tel_data_alloc();
-		char key[32];
-
-		if (o == NULL)
-			return -ENOMEM;
-		rte_tel_data_start_dict(o);
-		add_threshold(o, "threshold",
-			__atomic_load_n(&vcd_route.threshold[op], __ATOMIC_RELAXED));
-		add_threshold(o, "configured", conf[op]);
-		rte_tel_data_add_dict_u64(o, "calibrated", c.measured[op]);
-		if (c.measured[op]) {
-			add_threshold(o, "crossover", c.threshold[op]);
-			for (role = 0; role < 2; role++) {
-				struct rte_tel_data *a = rte_tel_data_alloc();
-
-				if (a == NULL)
-					return -ENOMEM;
-				/* Picoseconds: integers in the order of the measured values. */
-				rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
-				for (i = 0; i < c.nb_sizes; i++)
-					rte_tel_data_add_array_u64(a,
-						c.ns[op][role][i] > 0
-							? (uint64_t)(c.ns[op][role][i] * 1000)
-							: 0);
-				snprintf(key, sizeof(key), "%s_ps", role ? "accel" : "cpu");
-				rte_tel_data_add_dict_container(o, key, a, 0);
-				rte_tel_data_add_dict_string(o,
-					role ? "accel_backend" : "cpu_backend",
-					vcd_backend_get((unsigned int)c.backend[op][role])->name);
-			}
-		}
-		rte_tel_data_add_dict_container(d, vcd_route_op_name(op), o, 0);
-	}
-	if (c.runs > 0) {
-		struct rte_tel_data *a = rte_tel_data_alloc();
-
-		if (a == NULL)
-			return -ENOMEM;
-		rte_tel_data_start_array(a, RTE_TEL_INT_VAL);
-		for (i = 0; i < c.nb_sizes; i++)
-			rte_tel_data_add_array_int(a, (int)c.sizes[i]);
-		rte_tel_data_add_dict_container(d, "sizes", a, 0);
-	}
-	rte_tel_data_add_dict_u64(d, "calibrations", c.runs);
-	rte_tel_data_add_dict_u64(d, "calibrated_at", (uint64_t)c.when);
-	rte_tel_data_add_dict_u64(d, "accel_budget", vcd_route.budget[VCD_BACKEND_ACCEL]);
-	rte_tel_data_add_dict_u64(d, "cpu_budget", vcd_route.budget[VCD_BACKEND_CPU]);
-	rte_tel_data_add_dict_u64(d, "fail_errors", vcd_route.fail_errors);
-	return 0;
-}
-
-int
-vcd_calib_routing_reply(struct rte_tel_data *d, bool busy)
-{
-	if (busy && last.runs == 0)
-		return -EBUSY;
-	return tel_routing(NULL, NULL, d);
-}
-
-void
-vcd_calib_telemetry_init(const struct vcd_config *cfg)
-{
-	tel_cfg = cfg;
-	rte_telemetry_register_cmd("/vcryptd/routing", tel_routing,
-		"Routing thresholds (in effect, configured, calibrated), budgets, costs");
 }

@@ -4,7 +4,7 @@
 /*
  * Telemetry commands that change the daemon's state (ctl.h): VMs added and
  * removed, the log level, a new calibration.  Everything read-only is
- * stats.c's (and calibrate.c's /vcryptd/routing).  Callbacks run in DPDK's
+ * stats.c's.  Callbacks run in DPDK's
  * telemetry thread; each goes through the same entry points as a reload.
  */
 #include <errno.h>
@@ -16,6 +16,7 @@
 
 #include "vcryptd/calibrate.h"
 #include "vcryptd/ctl.h"
+#include "vcryptd/stats.h"
 #include "vcryptd/vm.h"
 
 static const struct vcd_config *ctl_cfg;
@@ -99,9 +100,16 @@ tel_calibrate(const char *cmd, const char *params, struct rte_tel_data *d)
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
 	rc = vcd_calibrate(ctl_cfg, true, true);
-	if (rc != 0 && rc != -EBUSY)
+	if (rc == -EBUSY) {
+		struct vcd_calib c;
+
+		vcd_calib_last(&c);
+		if (c.runs == 0)
+			return rc; /* one is running and none has completed yet */
+	} else if (rc != 0) {
 		return rc;
-	return vcd_calib_routing_reply(d, rc == -EBUSY);
+	}
+	return vcd_stats_routing_reply(d);
 }
 
 void

@@ -214,7 +214,6 @@ serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 	if (rc == 0) {
 		vcd_stats_register(cfg);
 		vcd_ctl_register(cfg);
-		vcd_calib_telemetry_init(cfg);
 #ifdef VCD_FAULT_INJECT
 		vcd_fault_telemetry_init();
 #endif

@@ -3,7 +3,7 @@
  */
 /*
  * Telemetry: /vcryptd/info, /vcryptd/vms, /vcryptd/vm,<name>, /vcryptd/workers,
- * /vcryptd/backends, /vcryptd/config: read-only (commands that change state
+ * /vcryptd/backends, /vcryptd/config, /vcryptd/routing: read-only (commands that change state
  * are ctl.c's).  Callbacks run in DPDK's telemetry thread.
  */
 #include <ctype.h>
@@ -17,6 +17,7 @@
 
 #include "vcd_build_config.h"
 #include "vcryptd/backend.h"
+#include "vcryptd/calibrate.h"
 #include "vcryptd/log.h"
 #include "vcryptd/stats.h"
 #include "vcryptd/vhost_dev.h"
@@ -366,6 +367,85 @@ tel_config(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+static void
+add_threshold(struct rte_tel_data *d, const char *key, uint32_t t)
+{
+	char buf[16];
+
+	rte_tel_data_add_dict_string(d, key, vcd_route_threshold_str(t, buf, sizeof(buf)));
+}
+
+/* /vcryptd/routing: thresholds in effect and configured, budgets, the last calibration. */
+static int
+tel_routing(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	static struct vcd_calib c;
+	const uint32_t conf[VCD_ROUTE_OPS] = {
+		live_cfg->threshold_cipher, live_cfg->threshold_chain};
+	unsigned int op, role, i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	vcd_calib_last(&c);
+	rte_tel_data_start_dict(d);
+	for (op = 0; op < VCD_ROUTE_OPS; op++) {
+		struct rte_tel_data *o = rte_tel_data_alloc();
+		char key[32];
+
+		if (o == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(o);
+		add_threshold(o, "threshold",
+			__atomic_load_n(&vcd_route.threshold[op], __ATOMIC_RELAXED));
+		add_threshold(o, "configured", conf[op]);
+		rte_tel_data_add_dict_u64(o, "calibrated", c.measured[op]);
+		if (c.measured[op]) {
+			add_threshold(o, "crossover", c.threshold[op]);
+			for (role = 0; role < 2; role++) {
+				struct rte_tel_data *a = rte_tel_data_alloc();
+
+				if (a == NULL)
+					return -ENOMEM;
+				/* Picoseconds: integers in the order of the measured values. */
+				rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+				for (i = 0; i < c.nb_sizes; i++)
+					rte_tel_data_add_array_u64(a,
+						c.ns[op][role][i] > 0
+							? (uint64_t)(c.ns[op][role][i] * 1000)
+							: 0);
+				snprintf(key, sizeof(key), "%s_ps", role ? "accel" : "cpu");
+				rte_tel_data_add_dict_container(o, key, a, 0);
+				rte_tel_data_add_dict_string(o,
+					role ? "accel_backend" : "cpu_backend",
+					vcd_backend_get((unsigned int)c.backend[op][role])->name);
+			}
+		}
+		rte_tel_data_add_dict_container(d, vcd_route_op_name(op), o, 0);
+	}
+	if (c.runs > 0) {
+		struct rte_tel_data *a = rte_tel_data_alloc();
+
+		if (a == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_array(a, RTE_TEL_INT_VAL);
+		for (i = 0; i < c.nb_sizes; i++)
+			rte_tel_data_add_array_int(a, (int)c.sizes[i]);
+		rte_tel_data_add_dict_container(d, "sizes", a, 0);
+	}
+	rte_tel_data_add_dict_u64(d, "calibrations", c.runs);
+	rte_tel_data_add_dict_u64(d, "calibrated_at", (uint64_t)c.when);
+	rte_tel_data_add_dict_u64(d, "accel_budget", vcd_route.budget[VCD_BACKEND_ACCEL]);
+	rte_tel_data_add_dict_u64(d, "cpu_budget", vcd_route.budget[VCD_BACKEND_CPU]);
+	rte_tel_data_add_dict_u64(d, "fail_errors", vcd_route.fail_errors);
+	return 0;
+}
+
+int
+vcd_stats_routing_reply(struct rte_tel_data *d)
+{
+	return tel_routing(NULL, NULL, d);
+}
+
 void
 vcd_stats_register(const struct vcd_config *cfg)
 {
@@ -378,6 +458,8 @@ vcd_stats_register(const struct vcd_config *cfg)
 	rte_telemetry_register_cmd("/vcryptd/workers", tel_workers, "Worker lcore poll counters");
 	rte_telemetry_register_cmd("/vcryptd/backends", tel_backends, "Cryptodev backends");
 	rte_telemetry_register_cmd("/vcryptd/config", tel_config, "The running configuration");
+	rte_telemetry_register_cmd("/vcryptd/routing", tel_routing,
+		"Routing thresholds (in effect, configured, calibrated), budgets, costs");
 }
 
 void

@@ -50,14 +50,4 @@ int vcd_calibrate(const struct vcd_config *cfg, bool workers_running, bool all);
 /* A copy of the last calibration's results. */
 void vcd_calib_last(struct vcd_calib *out);
 
-/* Telemetry: /vcryptd/routing (@cfg stays valid while the daemon runs). */
-void vcd_calib_telemetry_init(const struct vcd_config *cfg);
-
-/*
- * The /vcryptd/routing reply into @d, for ctl.c's /vcryptd/calibrate; -EBUSY
- * if a calibration was running (@busy) and none has completed yet.
- */
-struct rte_tel_data;
-int vcd_calib_routing_reply(struct rte_tel_data *d, bool busy);
-
 #endif /* VCRYPTD_CALIBRATE_H */

@@ -16,6 +16,10 @@
 /* Main lcore, after the workers and VMs exist: the read-only commands. */
 void vcd_stats_register(const struct vcd_config *cfg);
 
+/* The /vcryptd/routing reply into @d (for ctl.c's /vcryptd/calibrate). */
+struct rte_tel_data;
+int vcd_stats_routing_reply(struct rte_tel_data *d);
+
 /* One line with @vm's totals (when it is removed, at shut-down too). */
 struct vcd_vm;
 void vcd_stats_log_vm(const struct vcd_vm *vm);
