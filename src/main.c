@@ -28,6 +28,7 @@
 #include "vcryptd/ctl.h"
 #include "vcryptd/dma.h"
 #include "vcryptd/fault.h"
+#include "vcryptd/guard.h"
 #include "vcryptd/log.h"
 #include "vcryptd/route.h"
 #include "vcryptd/service.h"
@@ -185,6 +186,7 @@ run(struct vcd_config *cfg, const struct vcd_cli *cli)
 			reload_signal = 0;
 			reload(cfg, cli);
 		}
+		vcd_vms_reset_broken();
 		if (++tick % 20 == 0)
 			notify_status(&last_requests, &last_tsc);
 	}
@@ -198,7 +200,10 @@ serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 	int rc;
 
 	/* A chain session takes three cryptodev sessions (whole + two halves). */
-	rc = vcd_backends_init(cfg, rte_lcore_count() - 1, cfg->qp_depth, 3 * total_sessions(cfg));
+	rc = vcd_guard_init();
+	if (rc == 0)
+		rc = vcd_backends_init(
+			cfg, rte_lcore_count() - 1, cfg->qp_depth, 3 * total_sessions(cfg));
 	if (rc == 0)
 		rc = vcd_dma_init();
 	if (rc == 0) {

@@ -18,6 +18,7 @@
 #include "vcd_build_config.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/calibrate.h"
+#include "vcryptd/guard.h"
 #include "vcryptd/log.h"
 #include "vcryptd/stats.h"
 #include "vcryptd/vhost_dev.h"
@@ -185,6 +186,7 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "dpdk", rte_version());
 	rte_tel_data_add_dict_string(d, "config", config_path);
 	rte_tel_data_add_dict_u64(d, "uptime_s", (rte_rdtsc() - start_tsc) / rte_get_tsc_hz());
+	rte_tel_data_add_dict_u64(d, "sigbus_contained", vcd_guard_faults());
 	return 0;
 }
 

@@ -38,6 +38,7 @@
 #include <rte_vhost.h>
 
 #include "vcryptd/dma.h"
+#include "vcryptd/guard.h"
 #include "vcryptd/log.h"
 #include "vcryptd/session_msg.h"
 #include "vcryptd/vhost_dev.h"
@@ -327,9 +328,14 @@ pre_msg(int vid, void *msg)
 	if (flags & VHU_STOPS_RING) {
 		pthread_mutex_lock(&vm->ctl_lock);
 		ring_stop(vm);
-		/* The library unmaps guest memory next: out of the devices' IOMMU first. */
-		if (flags & VHU_UNMAPS_MEMORY)
+		/*
+		 * The library unmaps guest memory next: out of the devices' IOMMU
+		 * and out of the SIGBUS guard's ranges first.
+		 */
+		if (flags & VHU_UNMAPS_MEMORY) {
 			vcd_dma_unmap_vm(vid);
+			vcd_guard_set(vcd_vm_slot(vm), NULL);
+		}
 		pthread_mutex_unlock(&vm->ctl_lock);
 	}
 	return res;
@@ -344,6 +350,15 @@ post_msg(int vid, void *msg)
 	if (vm == NULL)
 		return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
 	pthread_mutex_lock(&vm->ctl_lock);
+	if (m->hdr.request == VHU_SET_MEM_TABLE) {
+		struct rte_vhost_memory *mem = NULL;
+
+		/* Mapped now: a SIGBUS in it from here on costs only this VM (guard.h). */
+		if (rte_vhost_get_mem_table(vid, &mem) == 0) {
+			vcd_guard_set(vcd_vm_slot(vm), mem);
+			free(mem);
+		}
+	}
 	if (m->hdr.request == VHU_SET_VRING_ENABLE && m->payload.state.index == DATA_QUEUE)
 		vm->ring_disabled = m->payload.state.num == 0;
 	ring_try_start(vm);
@@ -402,6 +417,8 @@ vm_disconnect(struct vcd_vm *vm)
 	ring_stop(vm);
 	if (!vm->connected)
 		return;
+	/* Before librte_vhost unmaps the memory (after destroy_connection returns). */
+	vcd_guard_set(vcd_vm_slot(vm), NULL);
 	vcd_dma_unmap_vm(vm->vid);
 	if (vcd_worker_quiesce(vcd_worker_get(vm->worker)) == 0)
 		vcd_sess_table_fini(&vm->sessions);
@@ -552,8 +569,10 @@ vcd_vhost_unserve(struct vcd_vm *vm)
 	vm->stopping = true;
 	ring_stop(vm);
 	/* Before the library unmaps guest memory (closing the connection below). */
-	if (vm->connected)
+	if (vm->connected) {
 		vcd_dma_unmap_vm(vm->vid);
+		vcd_guard_set(vcd_vm_slot(vm), NULL);
+	}
 	pthread_mutex_unlock(&vm->ctl_lock);
 	if (use_proxy)
 		vcd_proxy_remove(vm); /* closes its frontends and public socket */
@@ -562,6 +581,16 @@ vcd_vhost_unserve(struct vcd_vm *vm)
 	pthread_mutex_lock(&vm->ctl_lock);
 	vm_disconnect(vm);
 	pthread_mutex_unlock(&vm->ctl_lock);
+}
+
+void
+vcd_vhost_drop(struct vcd_vm *vm)
+{
+	vcd_vhost_unserve(vm);
+	pthread_mutex_lock(&vm->ctl_lock);
+	vm->stopping = false;
+	pthread_mutex_unlock(&vm->ctl_lock);
+	vcd_vhost_serve(vm); /* logs why if it cannot */
 }
 
 void

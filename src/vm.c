@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "vcryptd/guard.h"
 #include "vcryptd/log.h"
 #include "vcryptd/stats.h"
 #include "vcryptd/vhost_dev.h"
@@ -170,6 +171,32 @@ remove_locked(struct vcd_vm *vm)
 	}
 	__atomic_store_n(&vm->in_use, false, __ATOMIC_RELEASE);
 	pthread_mutex_destroy(&vm->ctl_lock);
+}
+
+unsigned int
+vcd_vm_slot(const struct vcd_vm *vm)
+{
+	return (unsigned int)(vm - vms);
+}
+
+void
+vcd_vms_reset_broken(void)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&table_lock);
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		struct vcd_vm *vm = vcd_vm_at(i);
+
+		if (vm == NULL || !vcd_guard_take_broken(i))
+			continue;
+		VCD_LOG(WARNING,
+			"%s: its guest memory file shrank under the mapping (SIGBUS contained): "
+			"frontend disconnected, socket served again",
+			vm->name);
+		vcd_vhost_drop(vm);
+	}
+	pthread_mutex_unlock(&table_lock);
 }
 
 int

@@ -24,6 +24,9 @@ int vcd_vhost_serve(struct vcd_vm *vm);
 /* Drain @vm (every request taken is answered), close its socket, free its sessions. */
 void vcd_vhost_unserve(struct vcd_vm *vm);
 
+/* Drop @vm's frontend (as unserve does) and listen for it again on the same socket. */
+void vcd_vhost_drop(struct vcd_vm *vm);
+
 /* Start / stop the relay thread, when there is one. */
 int vcd_vhost_start(void);
 void vcd_vhost_stop(void);

@@ -102,6 +102,9 @@ int vcd_vm_remove(const char *name);
 int vcd_vms_apply(const struct vcd_config *cur, const struct vcd_config *next);
 unsigned int vcd_vm_slots(void);
 struct vcd_vm *vcd_vm_at(unsigned int idx); /* NULL for an unused slot */
+unsigned int vcd_vm_slot(const struct vcd_vm *vm);
+/* Main loop: drop the frontends whose guest memory raised SIGBUS (guard.h). */
+void vcd_vms_reset_broken(void);
 unsigned int vcd_vm_count(void);
 struct vcd_vm *vcd_vm_find(const char *name);
 struct vcd_vm *vcd_vm_find_path(const char *vhost_path);
