@@ -5,26 +5,29 @@
  * Hostile vhost-user messages (issue 12), against the daemon of
  * test_hostile.c (two VMs on one worker):
  *
- *  memory_past_file  a memory table whose region is larger than the memfd it
- *                    comes from, then a request in the part no file backs:
- *                    before the checks in vhost_msg.c librte_vhost mapped it
- *                    and the worker died of SIGBUS, taking every VM down;
- *  call_fd_blocks    a call "eventfd" the worker's completion write blocks on
- *                    (a full pipe; a blocking eventfd at its maximum count):
- *                    the worker, and every VM on it, would stop for good;
- *  sessionfds        crypto-session messages carrying fds: without the relay
- *                    the daemon kept every one of them open;
- *  stall             a payload announced and never sent: through the relay
- *                    the other VM still connects (skipped without it);
- *  catalogue         every other kind of malformed or unoffered message, each
- *                    with the outcome it must have (accepted, refused with a
- *                    failure ack, or the connection closed), VM 1 verified
- *                    served after each.  VCD_HOSTILE_CASE=text runs the cases
- *                    whose name contains it.
+ *  memtable    a memory table whose region is larger than the memfd it comes
+ *              from, then a request in the part no file backs: before the
+ *              checks in vhost_msg.c librte_vhost mapped it and the worker
+ *              died of SIGBUS, taking every VM down;
+ *  callfd      a call "eventfd" the worker's completion write blocks on (a
+ *              full pipe; a blocking eventfd at its maximum count): the
+ *              worker, and every VM on it, stopped for as long as the
+ *              frontend liked;
+ *  sessionfds  crypto-session messages carrying fds: without the relay the
+ *              daemon kept every one of them open;
+ *  stall       a payload announced and never sent: through the relay the
+ *              other VM still connects (skipped without it);
+ *  catalogue   every other kind of malformed or unoffered message, each with
+ *              the outcome it must have (accepted, refused with a failure
+ *              ack, or the connection closed), VM 1 verified served after
+ *              each.  VCD_HOSTILE_CASE=text runs the entries whose name
+ *              contains it.
  *
- * Each case notes who stops it: "lib" (librte_vhost 22.11 itself), "check"
- * (vcd_vhu_check(), in the relay or the pre-message hook), or "-" for a
- * message that must be accepted.
+ * Each catalogue entry notes who stops it: "lib" (librte_vhost 22.11 itself),
+ * "check" (vcd_vhu_check(), in the relay or the pre-message hook), or "-" for
+ * a message that must be accepted.  A few "check" entries were closed before
+ * too, but only by chance: librte_vhost read stale bytes where their payload
+ * was short.
  */
 #include <check.h>
 #include <dirent.h>
