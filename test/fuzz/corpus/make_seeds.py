@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: BSD-3-Clause
 # Copyright (c) 2026 The vcryptd authors
-"""Write the seed corpus of test/fuzz: corpus/vring/* and corpus/session_msg/*.
+"""Write the seed corpus of test/fuzz: corpus/vring/*, corpus/session_msg/*, corpus/vhost_msg/*.
 
-The input formats are described at the top of fuzz_vring.c and fuzz_session_msg.c.  Every
+The input formats are described at the top of fuzz_vring.c, fuzz_session_msg.c and
+fuzz_vhost_msg.c.  Every
 seed is well-formed enough to reach deep code, and all of them pass on correct code (they
 run as the 'fuzz' test suite).  Run from anywhere: python3 test/fuzz/corpus/make_seeds.py
 """
@@ -132,6 +133,101 @@ def sess_seeds():
     return {k: bytes([lb, sb]) + pl for k, (lb, sb, pl) in p.items()}
 
 
+# fuzz_vhost_msg.c: descriptor kinds, and the index of a memfd size in its sizes[] table
+K_MEMFD, K_EVENTFD, K_EVENTFD_BLOCKING, K_PIPE, K_SOCKET, K_DEVZERO, K_MEMFD_RDONLY, K_SAME = \
+    range(8)
+MIB = 1 << 20
+FD_SIZES = {0: 0, 4096: 1, 65536: 4, MIB: 5, 2 * MIB: 6, 4 * MIB: 7, 5000: 8}
+VERSION, NEED_REPLY = 0x1, 0x8
+
+
+def fd(kind, size=0):
+    return kind | (FD_SIZES[size] << 3)
+
+
+def piece(data, fds=()):
+    """One sendmsg() of the frontend: @data with the descriptors @fds."""
+    return bytes([len(fds)]) + bytes(fds) + struct.pack('<H', len(data)) + data
+
+
+def vmsg(req, payload=b'', flags=VERSION, size=None):
+    return struct.pack('<III', req, flags, len(payload) if size is None else size) + payload
+
+
+def u64(v):
+    return struct.pack('<Q', v)
+
+
+def state(index, num):
+    return struct.pack('<II', index, num)
+
+
+def vring_addr(desc, used, avail, index=0, flags=0):
+    return struct.pack('<IIQQQQ', index, flags, desc, used, avail, 0)
+
+
+def mem_table(regions, nregions=None):
+    """regions: (gpa, size, uaddr, offset)"""
+    n = len(regions) if nregions is None else nregions
+    return struct.pack('<II', n, 0) + b''.join(struct.pack('<4Q', *r) for r in regions)
+
+
+def vhost_msg_seeds():
+    ua = 0x7f0000000000
+    ev = fd(K_EVENTFD)
+    start = [  # QEMU 7.2's cryptodev-vhost-user, start to first session
+        piece(vmsg(1)), piece(vmsg(15)), piece(vmsg(16, u64(0x88))), piece(vmsg(3)),
+        piece(vmsg(13, u64(0)), [ev]), piece(vmsg(2, u64(1 << 30))),
+        piece(vmsg(5, mem_table([(0, 2 * MIB, ua, 0)])), [fd(K_MEMFD, 2 * MIB)]),
+        piece(vmsg(8, state(0, 256))), piece(vmsg(10, state(0, 0))),
+        piece(vmsg(9, vring_addr(ua, ua + 0x2000, ua + 0x1000))),
+        piece(vmsg(12, u64(0)), [ev]), piece(vmsg(13, u64(0)), [ev]),
+        piece(vmsg(26, b'\0' * 632)), piece(vmsg(27, u64(1), VERSION | NEED_REPLY)),
+        piece(vmsg(11, state(0, 0)))]
+    seeds = {'qemu72_start': b''.join(start)}
+    seeds['two_regions_one_memfd'] = piece(vmsg(5, mem_table(
+        [(0, MIB, ua, 0), (4 * MIB, MIB, ua + MIB, MIB)])),
+        [fd(K_MEMFD, 2 * MIB), fd(K_SAME)])
+    seeds['eight_regions'] = piece(vmsg(5, mem_table(
+        [(k * MIB, MIB, ua + k * MIB, 0) for k in range(8)])), [fd(K_MEMFD, MIB)] * 8)
+    seeds['past_file'] = piece(vmsg(5, mem_table([(0, 4 * MIB, ua, 0)])),
+                               [fd(K_MEMFD, 2 * MIB)])
+    seeds['offset_past_file'] = piece(vmsg(5, mem_table([(0, MIB, ua, 2 * MIB)])),
+                                      [fd(K_MEMFD, 2 * MIB)])
+    seeds['overlap'] = piece(vmsg(5, mem_table(
+        [(0, MIB, ua, 0), (MIB - 4096, MIB, ua + MIB, MIB)])),
+        [fd(K_MEMFD, 2 * MIB), fd(K_SAME)])
+    seeds['wrap'] = piece(vmsg(5, mem_table([(2**64 - 4096, 2 * MIB, ua, 0)])),
+                          [fd(K_MEMFD, 2 * MIB)])
+    seeds['region_fd_kinds'] = b''.join(
+        piece(vmsg(5, mem_table([(0, 4096, ua, 0)])), [k]) for k in
+        (fd(K_DEVZERO), fd(K_MEMFD_RDONLY, 4096), fd(K_PIPE), ev, fd(K_MEMFD, 5000)))
+    hdr = vmsg(5, mem_table([(0, MIB, ua, 0)]))
+    seeds['split_header'] = piece(hdr[:5], [fd(K_MEMFD, MIB)]) + piece(hdr[5:])
+    seeds['fds_after_header'] = piece(hdr[:12]) + piece(hdr[12:], [fd(K_MEMFD, MIB)])
+    seeds['nine_fds'] = piece(vmsg(1), [ev] * 9) + piece(vmsg(1))
+    seeds['oversized'] = piece(vmsg(8, b'\0' * 5000))
+    seeds['truncated'] = piece(vmsg(8, b'', size=8))
+    seeds['call_fd_kinds'] = b''.join(
+        piece(vmsg(r, u64(v)), k) for r, v, k in (
+            (13, 0, [fd(K_PIPE)]), (13, 0, [fd(K_EVENTFD_BLOCKING)]), (12, 0, [fd(K_MEMFD)]),
+            (14, 0, [fd(K_SOCKET)]), (13, 0x100, []), (13, 0x100, [ev]), (12, 0x10000, [ev]),
+            (14, 0, [fd(K_EVENTFD_BLOCKING)])))
+    seeds['bad_values'] = b''.join(piece(m) for m in (
+        vmsg(8, state(0, 0)), vmsg(8, state(0, 3)), vmsg(8, state(0, 65536)),
+        vmsg(8, state(256, 64)), vmsg(10, state(0, 65536)), vmsg(18, state(0, 2)),
+        vmsg(9, vring_addr(ua + 8, ua + 0x2000, ua + 0x1000)),
+        vmsg(9, vring_addr(ua, ua + 0x2000, ua + 0x1000, flags=1)),
+        vmsg(2, b''), vmsg(1, u64(0)), vmsg(0), vmsg(41), vmsg(1, flags=0),
+        vmsg(1, flags=VERSION | 0x4)))
+    seeds['not_offered'] = b''.join(
+        piece(vmsg(r, p, f), k) for r, p, f, k in (
+            (6, u64(4096) + u64(0), VERSION, [fd(K_MEMFD, 4096)]),
+            (28, b'', VERSION | NEED_REPLY, []), (39, u64(1), VERSION, []),
+            (31, b'\0' * 20, VERSION, []), (22, b'\0' * 24, VERSION | NEED_REPLY, [])))
+    return seeds
+
+
 def write(sub, seeds):
     d = os.path.join(HERE, sub)
     os.makedirs(d, exist_ok=True)
@@ -143,3 +239,4 @@ def write(sub, seeds):
 if __name__ == '__main__':
     write('vring', vring_seeds())
     write('session_msg', sess_seeds())
+    write('vhost_msg', vhost_msg_seeds())
