@@ -121,11 +121,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(vcd_vcreq_iv(&c, &l, iv));
 		CHECK(vcd_seg_copy(c.rd, c.nb_rd, vcd_vcreq_src_off(&l), scratch, l.src_len));
 		if (l.digest_len != 0 && vcd_vcreq_digest_place(&c, l.digest_len, dst, dlen) == 0) {
+			uint8_t *end = dlen[1] != 0 ? dst[1] + dlen[1] : dst[0] + dlen[0];
+			bool before_status = end == c.status;
+			unsigned int j;
+
 			CHECK(dlen[0] + dlen[1] == l.digest_len);
-			/* The digest's last byte is the one right before the status byte. */
-			if (dlen[1] != 0)
-				CHECK(dst[1] + dlen[1] == c.status ||
-					dst[1] + dlen[1] == c.wr[nwr - 1].va + c.wr[nwr - 1].len);
+			/* Right before the status byte: in its segment, or at the end of the one
+			 * before. */
+			for (j = 0; j + 1 < nwr && !before_status; j++)
+				before_status = end == c.wr[j].va + c.wr[j].len &&
+					c.status == c.wr[j + 1].va;
+			CHECK(before_status);
 			vcd_vcreq_digest_out(scratch, dst, dlen);
 		}
 	}
