@@ -4,8 +4,12 @@
 #
 # The whole test suite: installs what is missing, builds with warnings as
 # errors, runs every test (unit, functional through real vhost-user sockets,
-# style), and ends with "N passed, N failed".  Extra arguments go to
-# `meson test` (e.g. a test name or --suite unit).
+# guest, service, fuzz seeds, style), then the unit, functional (hostile
+# frontends included) and fuzz-seed tests again on a second build with
+# AddressSanitizer, LeakSanitizer and UBSan (build-asan/; VCD_NO_SANITIZE=1
+# skips it), and ends with "N passed, N failed" over both.  Extra arguments go
+# to `meson test` for the first build (e.g. a test name or --suite unit); with
+# any, the sanitizer run is skipped.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -19,17 +23,33 @@ fi
 ninja -C "$BUILD" >/dev/null
 rc=0
 meson test -C "$BUILD" --print-errorlogs "$@" || rc=$?
-python3 - "$BUILD/meson-logs/testlog.json" <<'PY'
+logs="$BUILD/meson-logs/testlog.json"
+# The daemon and the frontends again under ASan/LSan/UBSan: any report fails the test
+# (abort_on_error, halt_on_error; with_daemon.sh fails on the daemon's non-zero exit).
+ASAN_BUILD=${VCD_ASAN_BUILD_DIR:-build-asan}
+if [ $# -eq 0 ] && [ "${VCD_NO_SANITIZE:-0}" != 1 ]; then
+	if [ ! -f "$ASAN_BUILD/build.ninja" ]; then
+		meson setup "$ASAN_BUILD" -Dwerror=true -Dtests=true -Dfault_inject=true \
+			-Db_sanitize=address,undefined -Db_lto=false -Dbuildtype=debugoptimized >/dev/null
+	fi
+	ninja -C "$ASAN_BUILD" >/dev/null
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		meson test -C "$ASAN_BUILD" --print-errorlogs --suite unit --suite func --suite fuzz || rc=$?
+	logs="$logs $ASAN_BUILD/meson-logs/testlog.json"
+fi
+# shellcheck disable=SC2086
+python3 - $logs <<'PY'
 import json, sys
 passed = failed = skipped = 0
-for line in open(sys.argv[1]):
-    r = json.loads(line).get("result")
-    if r in ("OK", "EXPECTEDFAIL"):
-        passed += 1
-    elif r == "SKIP":
-        skipped += 1
-    else:
-        failed += 1
+for path in sys.argv[1:]:
+    for line in open(path):
+        r = json.loads(line).get("result")
+        if r in ("OK", "EXPECTEDFAIL"):
+            passed += 1
+        elif r == "SKIP":
+            skipped += 1
+        else:
+            failed += 1
 print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
 PY
 exit $rc

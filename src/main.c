@@ -187,6 +187,7 @@ run(struct vcd_config *cfg, const struct vcd_cli *cli)
 			reload(cfg, cli);
 		}
 		vcd_vms_reset_broken();
+		vcd_ctl_poll();
 		if (++tick % 20 == 0)
 			notify_status(&last_requests, &last_tsc);
 	}

@@ -183,7 +183,7 @@ create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
 	unsigned int i, n = 0;
 
 	s->backend = UINT8_MAX;
-	for (i = 0; i < vcd_backend_count(); i++) {
+	for (i = 0; i < vcd_backend_count() && i < VCD_MAX_BACKENDS; i++) {
 		struct vcd_backend *b = vcd_backend_get(i);
 		bool halves = create_halves(s, i, head);
 		struct vcd_exec_in in;

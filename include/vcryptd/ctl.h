@@ -14,4 +14,7 @@
 /* Main lcore, after the workers and VMs exist. */
 void vcd_ctl_register(const struct vcd_config *cfg);
 
+/* Main loop, every tick: run what a command left for the main thread (a calibration). */
+void vcd_ctl_poll(void);
+
 #endif /* VCRYPTD_CTL_H */

@@ -141,6 +141,18 @@ bufs_fill(struct bufs *b, unsigned int seed)
 }
 
 static void
+bufs_free(struct bufs *b)
+{
+	unsigned int i;
+
+	for (i = 0; i < NJOBS; i++) {
+		rte_free(b->data[i]);
+		free(b->ref[i]);
+		free(b->orig[i]);
+	}
+}
+
+static void
 cipher_case(enum rte_crypto_cipher_algorithm algo, uint8_t mode, bool enc, const EVP_CIPHER *ev)
 {
 	struct vcd_sync_alg a = {.dev_id = dev,
@@ -163,6 +175,7 @@ cipher_case(enum rte_crypto_cipher_algorithm algo, uint8_t mode, bool enc, const
 		ck_assert_msg(memcmp(b.data[i], b.ref[i], sizes[i]) == 0,
 			"algo %d enc %d: %u bytes differ from OpenSSL", algo, enc, sizes[i]);
 	}
+	bufs_free(&b);
 	rte_cryptodev_sym_session_free(dev, a.cipher);
 }
 
@@ -204,6 +217,7 @@ chain_case(bool hash_first)
 		ck_assert_uint_eq(mdlen, 20);
 		ck_assert_mem_eq(b.job[i].digest, md, 20);
 	}
+	bufs_free(&b);
 	rte_cryptodev_sym_session_free(dev, a.cipher);
 	rte_cryptodev_sym_session_free(dev, a.auth);
 }
