@@ -4,8 +4,9 @@
 #
 # The whole test suite: installs what is missing, builds with warnings as
 # errors, runs every test (unit, functional through real vhost-user sockets,
-# guest, service, fuzz seeds, style), then the unit, functional (hostile
-# frontends included) and fuzz-seed tests again on a second build with
+# guest, service, fuzz seeds, a 45 s churn and soak, style), then the unit,
+# functional (hostile frontends included), fuzz-seed and soak tests again on
+# a second build with
 # AddressSanitizer, LeakSanitizer and UBSan (build-asan/; VCD_NO_SANITIZE=1
 # skips it), and ends with "N passed, N failed" over both.  Extra arguments go
 # to `meson test` for the first build (e.g. a test name or --suite unit); with
@@ -34,7 +35,7 @@ if [ $# -eq 0 ] && [ "${VCD_NO_SANITIZE:-0}" != 1 ]; then
 	fi
 	ninja -C "$ASAN_BUILD" >/dev/null
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-		meson test -C "$ASAN_BUILD" --print-errorlogs --suite unit --suite func --suite fuzz || rc=$?
+		VCD_SOAK_SANITIZED=1 meson test -C "$ASAN_BUILD" --print-errorlogs --suite unit --suite func --suite fuzz --suite soak || rc=$?
 	logs="$logs $ASAN_BUILD/meson-logs/testlog.json"
 fi
 # shellcheck disable=SC2086

@@ -225,6 +225,15 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "sync_batches", rd(&w->stats.sync_batches));
 		rte_tel_data_add_dict_u64(c, "sync_batched", rd(&w->stats.sync_batched));
 		rte_tel_data_add_dict_u64(c, "partial_enqueues", partial_enqueues(w));
+		/* Free stacks: back to their start once every VM is drained (soak checks). */
+		rte_tel_data_add_dict_u64(
+			c, "ops_free", __atomic_load_n(&w->res.nb_op_free, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(c, "ops", w->res.nb_ops);
+		rte_tel_data_add_dict_u64(
+			c, "mbufs_free", __atomic_load_n(&w->res.mb.n, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(c, "mbufs", w->res.mb.size);
+		rte_tel_data_add_dict_u64(c, "bounce_free",
+			__atomic_load_n(&w->res.nb_bounce_free, __ATOMIC_RELAXED));
 		snprintf(key, sizeof(key), "worker%u", i);
 		rte_tel_data_add_dict_container(d, key, c, 0);
 	}
@@ -335,6 +344,8 @@ tel_backends(const char *cmd, const char *params, struct rte_tel_data *d)
 			c, "role", b->role == VCD_BACKEND_ACCEL ? "accel" : "cpu");
 		rte_tel_data_add_dict_u64(c, "pci", b->pci);
 		rte_tel_data_add_dict_u64(c, "queue_pairs", b->nb_qp);
+		rte_tel_data_add_dict_u64(
+			c, "sessions_in_use", rte_mempool_in_use_count(b->sess_pool));
 		backend_health(c, i);
 		backend_traffic(c, i);
 		backend_caps(c, b);
