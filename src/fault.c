@@ -143,8 +143,7 @@ tel_fault(const char *cmd, const char *params, struct rte_tel_data *d)
 	for (i = 0; i < vcd_backend_count(); i++) {
 		if (strcmp(vcd_backend_get(i)->name, name) != 0)
 			continue;
-		__atomic_store_n(&faults[i].every, every, __ATOMIC_RELAXED);
-		__atomic_store_n(&faults[i].mode, mode, __ATOMIC_RELEASE);
+		vcd_fault_set(i, (enum vcd_fault_mode)mode, every);
 		VCD_LOG(NOTICE, "fault injection: backend %s: %s%s%s", name, mode_s,
 			every ? " every " : "", every ? n_s : "");
 		rte_tel_data_start_dict(d);
@@ -154,6 +153,16 @@ tel_fault(const char *cmd, const char *params, struct rte_tel_data *d)
 		return 0;
 	}
 	return -ENOENT;
+}
+
+int
+vcd_fault_set(unsigned int backend, enum vcd_fault_mode mode, uint32_t every)
+{
+	if (backend >= vcd_backend_count() || (mode == VCD_FAULT_FAIL && every == 0))
+		return -EINVAL;
+	__atomic_store_n(&faults[backend].every, every, __ATOMIC_RELAXED);
+	__atomic_store_n(&faults[backend].mode, (uint32_t)mode, __ATOMIC_RELEASE);
+	return 0;
 }
 
 void

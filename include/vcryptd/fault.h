@@ -54,6 +54,9 @@ uint16_t vcd_fault_enqueue(
 uint16_t vcd_fault_dequeue(
 	struct vcd_fault_qp *f, uint8_t dev, uint16_t qp, struct rte_crypto_op **ops, uint16_t n);
 
+/* Arm (or with VCD_FAULT_NONE clear) a fault on backend @backend: what /vcryptd/fault does. */
+int vcd_fault_set(unsigned int backend, enum vcd_fault_mode mode, uint32_t every);
+
 /* Register /vcryptd/fault. */
 void vcd_fault_telemetry_init(void);
 
