@@ -161,9 +161,9 @@ intake(struct vcd_worker *w, struct vcd_vm *vm)
 	uint16_t n = vcd_vring_avail_count(vr);
 	uint16_t i;
 
-	if (n == 0)
-		return 0;
 	n = RTE_MIN(n, pop_budget(w));
+	if (n == 0)
+		return 0; /* nothing to take, or no op to take it with: the chains wait */
 	vcd_vring_avail_heads(vr, heads, n);
 	for (i = 0; i < n && i < 3; i++)
 		vcd_vring_prefetch_desc(vr, heads[i]);
@@ -194,7 +194,7 @@ intake(struct vcd_worker *w, struct vcd_vm *vm)
 	vm->stats.requests += i;
 	if (w->nb_big != 0)
 		vcd_sync_flush(w); /* a batch never outlives the intake that filled it */
-	vm->stats.bursts += n != 0;
+	vm->stats.bursts++;
 	return n;
 }
 
