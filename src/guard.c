@@ -20,7 +20,7 @@ static struct {
 	uintptr_t lo[GUARD_REGIONS], hi[GUARD_REGIONS];
 	uint32_t broken;
 } slots[VCD_MAX_VMS];
-static uint64_t faults;
+static uint64_t faults, calls_cut;
 
 static void
 on_sigbus(int sig, siginfo_t *si, void *ctx)
@@ -41,8 +41,7 @@ on_sigbus(int sig, siginfo_t *si, void *ctx)
 				    MAP_FIXED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1,
 				    0) == MAP_FAILED)
 				goto fatal;
-			__atomic_store_n(&slots[s].broken, 1, __ATOMIC_RELEASE);
-			__atomic_fetch_add(&faults, 1, __ATOMIC_RELAXED);
+			vcd_guard_mark(s, VCD_GUARD_SIGBUS);
 			return;
 		}
 	}
@@ -88,14 +87,30 @@ vcd_guard_set(unsigned int slot, const struct rte_vhost_memory *mem)
 	}
 }
 
-bool
+void
+vcd_guard_mark(unsigned int slot, uint32_t why)
+{
+	if (slot >= VCD_MAX_VMS)
+		return;
+	__atomic_fetch_or(&slots[slot].broken, why, __ATOMIC_RELEASE);
+	__atomic_fetch_add(why == VCD_GUARD_SIGBUS ? &faults : &calls_cut, 1, __ATOMIC_RELAXED);
+}
+
+uint32_t
 vcd_guard_take_broken(unsigned int slot)
 {
-	return slot < VCD_MAX_VMS && __atomic_exchange_n(&slots[slot].broken, 0, __ATOMIC_ACQ_REL);
+	return slot < VCD_MAX_VMS ? __atomic_exchange_n(&slots[slot].broken, 0, __ATOMIC_ACQ_REL)
+				  : 0;
 }
 
 uint64_t
 vcd_guard_faults(void)
 {
 	return __atomic_load_n(&faults, __ATOMIC_RELAXED);
+}
+
+uint64_t
+vcd_guard_calls_cut(void)
+{
+	return __atomic_load_n(&calls_cut, __ATOMIC_RELAXED);
 }

@@ -186,6 +186,7 @@ run(struct vcd_config *cfg, const struct vcd_cli *cli)
 			reload_signal = 0;
 			reload(cfg, cli);
 		}
+		vcd_workers_watch();
 		vcd_vms_reset_broken();
 		vcd_ctl_poll();
 		if (++tick % 20 == 0)

@@ -187,6 +187,7 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "config", config_path);
 	rte_tel_data_add_dict_u64(d, "uptime_s", (rte_rdtsc() - start_tsc) / rte_get_tsc_hz());
 	rte_tel_data_add_dict_u64(d, "sigbus_contained", vcd_guard_faults());
+	rte_tel_data_add_dict_u64(d, "call_writes_cut", vcd_guard_calls_cut());
 	return 0;
 }
 

@@ -187,13 +187,16 @@ vcd_vms_reset_broken(void)
 	pthread_mutex_lock(&table_lock);
 	for (i = 0; i < vcd_vm_slots(); i++) {
 		struct vcd_vm *vm = vcd_vm_at(i);
+		uint32_t why;
 
-		if (vm == NULL || !vcd_guard_take_broken(i))
+		if (vm == NULL || (why = vcd_guard_take_broken(i)) == 0)
 			continue;
-		VCD_LOG(WARNING,
-			"%s: its guest memory file shrank under the mapping (SIGBUS contained): "
-			"frontend disconnected, socket served again",
-			vm->name);
+		VCD_LOG(WARNING, "%s: %s: frontend disconnected, socket served again", vm->name,
+			why & VCD_GUARD_SIGBUS
+				? "its guest memory file shrank under the mapping (SIGBUS "
+				  "contained)"
+				: "its call fd blocked the worker's notification (made blocking "
+				  "and full after it was given)");
 		vcd_vhost_drop(vm);
 	}
 	pthread_mutex_unlock(&table_lock);

@@ -6,6 +6,8 @@
  * publish; the control handshake; the worker array.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +19,7 @@
 #include "vcryptd/backend.h"
 #include "vcryptd/dispatch.h"
 #include "vcryptd/dma.h"
+#include "vcryptd/guard.h"
 #include "vcryptd/health.h"
 #include "vcryptd/log.h"
 #include "vcryptd/worker.h"
@@ -304,9 +307,36 @@ reap(struct vcd_worker *w)
 
 /* ----------------------------------------------------------------- publish */
 
+/*
+ * The guest's notification: one eventfd write per virtqueue per burst, the
+ * only syscall on the data path.  Watched (guard.h, "A call fd made to
+ * block"): notify_seq is odd while the write runs, and a write the watchdog
+ * found running at two ticks in a row ends with EINTR and notify_cut set to
+ * its number.  That VM gets no notification any more and is disconnected;
+ * an EINTR meant for an earlier write is retried.
+ */
+static void
+notify(struct vcd_worker *w, struct vcd_vm *vm)
+{
+	static const uint64_t one = 1;
+	uint64_t seq = w->notify_seq + 1;
+	ssize_t rc;
+
+	__atomic_store_n(&w->notify_seq, seq, __ATOMIC_RELEASE);
+	while ((rc = write(vm->vr.callfd, &one, sizeof(one))) < 0 && errno == EINTR) {
+		if (__atomic_load_n(&w->notify_cut, __ATOMIC_ACQUIRE) == seq) {
+			vm->vr.callfd = -1;
+			vcd_guard_mark(vcd_vm_slot(vm), VCD_GUARD_CALL_BLOCKED);
+			break;
+		}
+	}
+	__atomic_store_n(&w->notify_seq, seq + 1, __ATOMIC_RELEASE);
+	vm->stats.notifications += rc > 0;
+}
+
 /* Act on a control request for @vm (see vm.h). */
 static void
-sync_state(struct vcd_vm *vm)
+sync_state(struct vcd_worker *w, struct vcd_vm *vm)
 {
 	uint32_t want = __atomic_load_n(&vm->want, __ATOMIC_ACQUIRE);
 
@@ -315,7 +345,8 @@ sync_state(struct vcd_vm *vm)
 		__atomic_store_n(&vm->have, want, __ATOMIC_RELEASE);
 	} else if (vm->inflight == 0) {
 		/* Drained: every chain taken has its used entry; make them visible. */
-		vm->stats.notifications += (uint64_t)vcd_vring_flush(&vm->vr);
+		if (vcd_vring_flush(&vm->vr))
+			notify(w, vm);
 		__atomic_store_n(&vm->have, want, __ATOMIC_RELEASE);
 	}
 }
@@ -329,8 +360,9 @@ publish(struct vcd_worker *w, unsigned int nb)
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
 
 		/* A stopped VM's ring belongs to the control thread. */
-		if (vm != NULL && vm->have == VCD_VM_RUNNING && vm->vr.pending_used != 0)
-			vm->stats.notifications += (uint64_t)vcd_vring_flush(&vm->vr);
+		if (vm != NULL && vm->have == VCD_VM_RUNNING && vm->vr.pending_used != 0 &&
+			vcd_vring_flush(&vm->vr))
+			notify(w, vm);
 	}
 }
 
@@ -373,7 +405,7 @@ poll_once(struct vcd_worker *w)
 		if (vm == NULL)
 			continue;
 		if (unlikely(__atomic_load_n(&vm->want, __ATOMIC_RELAXED) != vm->have))
-			sync_state(vm);
+			sync_state(w, vm);
 		if (vm->have == VCD_VM_RUNNING &&
 			__atomic_load_n(&vm->want, __ATOMIC_RELAXED) == VCD_VM_RUNNING)
 			work += intake(w, vm);
@@ -391,8 +423,14 @@ vcd_worker_main(void *arg)
 	struct vcd_worker *w = arg;
 	uint64_t t0 = rte_rdtsc();
 
+	sigset_t cut;
+
 	VCD_LOG(INFO, "worker %u running on lcore %u with %u VM(s)", w->id, rte_lcore_id(),
 		vcd_worker_vm_count(w));
+	w->thread = pthread_self();
+	sigemptyset(&cut);
+	sigaddset(&cut, VCD_SIG_NOTIFY_CUT);
+	pthread_sigmask(SIG_UNBLOCK, &cut, NULL);
 	__atomic_store_n(&w->running, true, __ATOMIC_RELEASE);
 	while (!__atomic_load_n(&w->stop, __ATOMIC_ACQUIRE)) {
 		unsigned int work = poll_once(w);
@@ -471,6 +509,36 @@ vcd_worker_quiesce(struct vcd_worker *w)
 	return -ETIMEDOUT;
 }
 
+/* Only there to end a blocked write with EINTR: no SA_RESTART. */
+static void
+on_notify_cut(int sig)
+{
+	(void)sig;
+}
+
+void
+vcd_workers_watch(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_workers; i++) {
+		struct vcd_worker *w = &workers[i];
+		uint64_t seq = __atomic_load_n(&w->notify_seq, __ATOMIC_ACQUIRE);
+
+		if ((seq & 1) != 0 && seq == w->notify_seen &&
+			__atomic_load_n(&w->running, __ATOMIC_ACQUIRE)) {
+			if (__atomic_load_n(&w->notify_cut, __ATOMIC_RELAXED) != seq)
+				VCD_LOG(WARNING,
+					"worker %u: a guest notification has blocked for a "
+					"main-loop tick: interrupting it",
+					w->id);
+			__atomic_store_n(&w->notify_cut, seq, __ATOMIC_RELEASE);
+			pthread_kill(w->thread, VCD_SIG_NOTIFY_CUT);
+		}
+		w->notify_seen = seq;
+	}
+}
+
 /* Main lcore: worker @id on @lcore, with @nb_mbufs mbufs. */
 static int
 worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint16_t burst,
@@ -522,6 +590,7 @@ int
 vcd_workers_init(const struct vcd_config *cfg)
 {
 	unsigned int lcore, n = rte_lcore_count() - 1;
+	struct sigaction sa;
 	uint32_t mbufs;
 
 	if (n == 0 || n > VCD_MAX_WORKERS) {
@@ -530,6 +599,14 @@ vcd_workers_init(const struct vcd_config *cfg)
 			"lcore",
 			cfg->lcores, n, VCD_MAX_WORKERS);
 		return -EINVAL;
+	}
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_notify_cut;
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(VCD_SIG_NOTIFY_CUT, &sa, NULL) != 0) {
+		VCD_LOG(ERR, "cannot install the notification watchdog's signal: %s",
+			strerror(errno));
+		return -errno;
 	}
 	mbufs = cfg->mbuf_pool_size / n;
 	if (mbufs < VCD_MIN_WORKER_MBUFS) {

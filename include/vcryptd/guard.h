@@ -43,10 +43,20 @@ int vcd_guard_init(void);
  */
 void vcd_guard_set(unsigned int slot, const struct rte_vhost_memory *mem);
 
-/* Whether a SIGBUS hit VM slot @slot's memory; test and clear. */
-bool vcd_guard_take_broken(unsigned int slot);
+/* Why a VM was found broken (a mask). */
+#define VCD_GUARD_SIGBUS       1u /* its memory file shrank under the mapping */
+#define VCD_GUARD_CALL_BLOCKED 2u /* its call fd blocked the worker's write */
 
-/* Faults contained since start (telemetry). */
+/* Any thread: mark VM slot @slot broken for @why (async-signal-safe). */
+void vcd_guard_mark(unsigned int slot, uint32_t why);
+
+/* Why VM slot @slot was marked broken (0: it was not); test and clear. */
+uint32_t vcd_guard_take_broken(unsigned int slot);
+
+/* SIGBUS faults contained since start (telemetry). */
 uint64_t vcd_guard_faults(void);
+
+/* Blocked call-fd writes interrupted since start (telemetry). */
+uint64_t vcd_guard_calls_cut(void);
 
 #endif /* VCRYPTD_GUARD_H */

@@ -199,8 +199,11 @@ vcd_vring_push(struct vcd_vring *vr, uint16_t head, uint32_t len)
 	vr->pending_used++;
 }
 
-/* Publish pushed entries and notify the guest once if it asked to be. Returns 1 if notified. */
-int vcd_vring_flush(struct vcd_vring *vr);
+/*
+ * Publish pushed entries; returns whether the guest asked to be notified of
+ * them (and has a call fd): the caller then writes the call fd once.
+ */
+bool vcd_vring_flush(struct vcd_vring *vr);
 
 /* Ask the guest not to kick us (we poll). */
 void vcd_vring_suppress_kicks(struct vcd_vring *vr);

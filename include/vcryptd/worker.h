@@ -21,6 +21,8 @@
 #ifndef VCRYPTD_WORKER_H
 #define VCRYPTD_WORKER_H
 
+#include <pthread.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include <rte_crypto.h>
@@ -53,6 +55,11 @@ struct vcd_worker {
 	uint64_t now;   /* TSC at the start of the current poll: one read per poll */
 	bool running;
 	bool stop;
+	pthread_t thread;
+	/* The watched notification (worker.c, notify(); guard.h). */
+	uint64_t notify_seq;  /* odd while a call-fd write runs */
+	uint64_t notify_cut;  /* the write the watchdog interrupted */
+	uint64_t notify_seen; /* main thread: notify_seq at its last tick */
 
 	struct vcd_opres res;
 	uint32_t threshold[2];    /* vcd_route's, read once per poll */
@@ -89,6 +96,15 @@ void vcd_workers_launch(void);
 void vcd_workers_fini(void);
 unsigned int vcd_worker_count(void);
 struct vcd_worker *vcd_worker_get(unsigned int id);
+
+/* The signal that ends a blocked call-fd write (guard.h). */
+#define VCD_SIG_NOTIFY_CUT (SIGRTMIN + 1)
+
+/*
+ * Main thread, once per main-loop tick: interrupt a worker's call-fd write
+ * that was already running at the previous tick (guard.h).
+ */
+void vcd_workers_watch(void);
 
 /* lcore entry point (rte_eal_remote_launch). */
 int vcd_worker_main(void *arg);

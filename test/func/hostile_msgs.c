@@ -13,6 +13,11 @@
  *              full pipe; a blocking eventfd at its maximum count): the
  *              worker, and every VM on it, stopped for as long as the
  *              frontend liked;
+ *  callfdlater a non-blocking eventfd, accepted, then made blocking and
+ *              full by the frontend (O_NONBLOCK is the file description's,
+ *              which it shares): the worker blocked in its write for good
+ *              and every VM on it with it; now the watchdog ends the write,
+ *              the frontend is disconnected and its socket serves again;
  *  sessionfds  crypto-session messages carrying fds: without the relay the
  *              daemon kept every one of them open;
  *  stall       a payload announced and never sent: through the relay the
@@ -726,6 +731,55 @@ START_TEST(call_fd_blocks)
 END_TEST
 
 /*
+ * The call fd is a well-formed non-blocking eventfd when it is given; only
+ * then does the frontend clear O_NONBLOCK on it (its own descriptor: the
+ * same file description) and fill its counter.  VM 1, on the same worker,
+ * must go on being served, and VM 0's frontend is disconnected.
+ */
+START_TEST(call_fd_blocks_later)
+{
+	uint64_t max = 0xfffffffffffffffeull, idx = 0;
+	int fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), rc;
+	struct vring_avail *avail;
+	struct vcdb *other, *again;
+	struct vhu_raw_msg m;
+	struct vhu_raw h;
+
+	watch("call_fd_blocks_later");
+	ck_assert_int_ge(fd, 0);
+	other = open_vm(1, 256, 32, 65536);
+	hostile_connect(&h, 0, 1u << 20);
+	avail = (struct vring_avail *)(h.mem + 0x1000);
+	ck_assert_int_eq(vhu_raw_mem_table(&h), 0);
+	ck_assert_int_eq(vhu_raw_ring(&h, 0, 4, 0, 0x1000, 0x2000), 0);
+	rc = vhu_raw_send(&h, VHU_SET_VRING_CALL, 0, &idx, sizeof(idx), &fd, 1);
+	ck_assert_int_eq(rc, 0);
+	ck_assert_msg(vhu_raw_barrier(&h, 5000) == 0, "a non-blocking eventfd was refused");
+	/* Now blocking, and full: the worker's next write of 1 would wait forever. */
+	ck_assert_int_eq(fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK), 0);
+	ck_assert_int_eq(write(fd, &max, sizeof(max)), sizeof(max));
+	avail->ring[0] = 0; /* one empty descriptor: a bare used entry, then the write */
+	__atomic_store_n(&avail->idx, 1, __ATOMIC_RELEASE);
+	kick(&h);
+	serves_cbc(other, 16, 1024, 910, "VM 1 while VM 0's call fd blocks");
+	daemon_alive("a call fd made blocking and full");
+	/* The frontend that did it is hung up on... */
+	while ((rc = vhu_raw_recv(&h, &m, 5000)) >= 0)
+		;
+	ck_assert_msg(rc == -ECONNRESET, "VM 0 was not disconnected: %s", strerror(-rc));
+	vhu_raw_close(&h);
+	close(fd);
+	/* ... and its socket serves a well-behaved one again. */
+	again = open_vm(0, 256, 32, 65536);
+	serves_cbc(again, 16, 1024, 911, "VM 0 reconnected after its call fd blocked");
+	vcdb_close(again);
+	serves_cbc(other, 16, 1024, 912, "VM 1 at the end");
+	vcdb_close(other);
+	unwatch();
+}
+END_TEST
+
+/*
  * A header announcing a payload that never comes.  The relay gives a message
  * 500 ms and closes the connection; librte_vhost (without the relay) reads
  * the payload with a blocking read() in its one event thread, so every other
@@ -827,6 +881,7 @@ hostile_msgs_test(unsigned int i, const char **name)
 	} tests[] = {
 		{"memtable", memory_past_file},
 		{"callfd", call_fd_blocks},
+		{"callfdlater", call_fd_blocks_later},
 		{"catalogue", message_catalogue},
 		{"sessionfds", session_fds_not_kept},
 		{"stall", payload_never_sent},
