@@ -134,6 +134,17 @@ const struct option_desc config_options[] = {
 			"then works on DPDK < 25.03 (which drops messages over 632 bytes)"},
 	{DAEMON(mbuf_pool_size), .key = "mbuf_pool_size", .type = T_UINT, .def = "16383",
 		.min = 255, .max = 16777215, .help = "mbufs shared by all workers"},
+	{DAEMON(quantum), .key = "quantum", .type = T_UINT, .def = "65536", .min = 1024,
+		.max = 16777216, .flags = F_RUNTIME,
+		.help = "cost (bytes + request_cost per request) a VM of weight 1 may take per "
+			"round of its worker's scheduler"},
+	{DAEMON(request_cost), .key = "request_cost", .type = T_UINT, .def = "1024", .min = 0,
+		.max = 1048576, .flags = F_RUNTIME,
+		.help = "fixed cost of one request in bytes, added to its data bytes for sharing"},
+	{DAEMON(slice_us), .key = "slice_us", .type = T_UINT, .def = "50", .min = 5, .max = 100000,
+		.flags = F_RUNTIME,
+		.help = "work on large requests (the synchronous path) per worker poll, in "
+			"microseconds"},
 	{DAEMON(max_sessions_per_vm), .key = "max_sessions_per_vm", .type = T_UINT, .def = "1024",
 		.min = 1, .max = 65536, .flags = F_RUNTIME,
 		.help = "crypto sessions one VM may hold open"},
@@ -202,7 +213,13 @@ const struct option_desc config_options[] = {
 		.max = 65536, .flags = F_RUNTIME,
 		.help = "sessions this VM may hold; 0: [daemon] max_sessions_per_vm"},
 	{VM(weight), .key = "weight", .type = T_UINT, .def = "1", .min = 1, .max = 1000,
-		.flags = F_RUNTIME, .help = "share of a worker's polls against other VMs"},
+		.flags = F_RUNTIME,
+		.help = "share of its worker against the other VMs with requests waiting "
+			"(deficit weighted round robin on bytes + request_cost)"},
+	{VM(max_inflight), .key = "max_inflight", .type = T_UINT, .def = "0", .min = 0, .max = 4096,
+		.flags = F_RUNTIME,
+		.help = "requests this VM may have in flight; more wait on its ring; 0: 1024 (a "
+			"quarter of a worker's ops)"},
 };
 
 const size_t config_nb_options = sizeof(config_options) / sizeof(config_options[0]);

@@ -32,6 +32,7 @@
 #include "vcryptd/log.h"
 #include "vcryptd/route.h"
 #include "vcryptd/service.h"
+#include "vcryptd/share.h"
 #include "vcryptd/stats.h"
 #include "vcryptd/vhost_dev.h"
 #include "vcryptd/worker.h"
@@ -155,6 +156,7 @@ reload(struct vcd_config *cur, const struct vcd_cli *cli)
 
 		rte_log_set_level_pattern("vcryptd.*", (uint32_t)next.log_level);
 		vcd_route_apply(&next);
+		vcd_share_apply(&next);
 		if (measure)
 			vcd_calibrate(&next, true, false);
 		if (vcd_vms_apply(cur, &next) != 0)
@@ -210,6 +212,7 @@ serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 		rc = vcd_dma_init();
 	if (rc == 0) {
 		vcd_route_apply(cfg);
+		vcd_share_apply(cfg);
 		/* Before the workers start: queue pair 0 is free if there is no spare. */
 		if (cfg->threshold_cipher == VCD_THRESHOLD_AUTO ||
 			cfg->threshold_chain == VCD_THRESHOLD_AUTO)

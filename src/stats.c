@@ -7,6 +7,7 @@
  * are ctl.c's).  Callbacks run in DPDK's telemetry thread.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -121,6 +122,18 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 		d, "routed_accel_bytes", rd(&vm->stats.routed_bytes[VCD_BACKEND_ACCEL]));
 	rte_tel_data_add_dict_u64(d, "spills", rd(&vm->stats.spills));
 	rte_tel_data_add_dict_u64(d, "failovers", rd(&vm->stats.failovers));
+	/* Sharing (share.h). */
+	rte_tel_data_add_dict_u64(d, "weight", __atomic_load_n(&vm->weight, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(
+		d, "max_inflight", __atomic_load_n(&vm->max_inflight, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(
+		d, "large_inflight", __atomic_load_n(&vm->nb_big, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_int(d, "deficit",
+		(int)RTE_MAX(
+			RTE_MIN(__atomic_load_n(&vm->deficit, __ATOMIC_RELAXED), (int64_t)INT_MAX),
+			(int64_t)INT_MIN));
+	rte_tel_data_add_dict_u64(d, "cost", rd(&vm->stats.cost));
+	rte_tel_data_add_dict_u64(d, "capped_polls", rd(&vm->stats.capped_polls));
 	latency_dict(d, vm);
 	for (i = 1; i < VCD_CHAIN_ERR_MAX; i++) {
 		char key[40];
@@ -147,6 +160,37 @@ tel_vms(const char *cmd, const char *params, struct rte_tel_data *d)
 
 		rte_tel_data_add_dict_u64(
 			d, tel_key(key, sizeof(key), vm->name), rd(&vm->stats.requests));
+	}
+	return 0;
+}
+
+/* Every VM's share of its worker at one moment (share.h): what a fairness check compares. */
+static int
+tel_sharing(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned int i;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		const struct vcd_vm *vm = vcd_vm_at(i);
+		struct rte_tel_data *c;
+		char key[VCD_NAME_MAX];
+
+		if (vm == NULL)
+			continue;
+		c = rte_tel_data_alloc();
+		if (c == NULL)
+			return -1;
+		rte_tel_data_start_dict(c);
+		rte_tel_data_add_dict_u64(c, "worker", vm->worker);
+		rte_tel_data_add_dict_u64(
+			c, "weight", __atomic_load_n(&vm->weight, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(c, "cost", rd(&vm->stats.cost));
+		rte_tel_data_add_dict_u64(
+			c, "inflight", __atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_container(d, tel_key(key, sizeof(key), vm->name), c, 0);
 	}
 	return 0;
 }
@@ -225,6 +269,11 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "idle_cycles", rd(&w->stats.idle_cycles));
 		rte_tel_data_add_dict_u64(c, "sync_batches", rd(&w->stats.sync_batches));
 		rte_tel_data_add_dict_u64(c, "sync_batched", rd(&w->stats.sync_batched));
+		rte_tel_data_add_dict_u64(c, "sync_slices", rd(&w->stats.sync_slices));
+		rte_tel_data_add_dict_u64(c, "slices_long", rd(&w->stats.slices_long));
+		rte_tel_data_add_dict_u64(c, "slice_max_us",
+			rd(&w->stats.slice_max_cycles) * 1000000 / rte_get_tsc_hz());
+		rte_tel_data_add_dict_u64(c, "rounds", rd(&w->stats.rounds));
 		rte_tel_data_add_dict_u64(c, "partial_enqueues", partial_enqueues(w));
 		/* Free stacks: back to their start once every VM is drained (soak checks). */
 		rte_tel_data_add_dict_u64(
@@ -470,6 +519,8 @@ vcd_stats_register(const struct vcd_config *cfg)
 	rte_telemetry_register_cmd("/vcryptd/vms", tel_vms, "VMs and their request counts");
 	rte_telemetry_register_cmd("/vcryptd/vm", tel_vm, "One VM's counters. Parameter: VM name");
 	rte_telemetry_register_cmd("/vcryptd/workers", tel_workers, "Worker lcore poll counters");
+	rte_telemetry_register_cmd("/vcryptd/sharing", tel_sharing,
+		"Every VM's weight, served cost and in-flight requests, at one moment");
 	rte_telemetry_register_cmd("/vcryptd/backends", tel_backends, "Cryptodev backends");
 	rte_telemetry_register_cmd("/vcryptd/config", tel_config, "The running configuration");
 	rte_telemetry_register_cmd("/vcryptd/routing", tel_routing,

@@ -96,10 +96,13 @@ cpu_vec_run(struct cpu_vec *v, uint8_t dev_id, void *sess)
 		v->job[i]->failed |= v->status[i] != 0;
 }
 
-/* Piece @off of the cipher region of every job that has one. */
+/*
+ * The next piece, of at most @len bytes (ignored for an uncuttable cipher),
+ * of the cipher region of every job that has some left.
+ */
 static void
 cipher_piece(
-	const struct vcd_sync_alg *a, struct vcd_sync_job *const *jobs, uint16_t n, uint32_t off)
+	const struct vcd_sync_alg *a, struct vcd_sync_job *const *jobs, uint16_t n, uint32_t len)
 {
 	struct cpu_vec v;
 	uint8_t unused[64], saved[VCD_BIG_BATCH][16];
@@ -108,19 +111,21 @@ cipher_piece(
 	v.n = 0;
 	for (i = 0; i < n; i++) {
 		struct vcd_sync_job *j = jobs[i];
-		uint32_t len;
+		uint32_t piece;
 
-		if (j->failed || off >= j->c_len)
+		if (j->failed || j->c_done >= j->c_len)
 			continue;
-		len = a->mode == VCD_MODE_WHOLE ? j->c_len
-						: RTE_MIN(j->c_len - off, (uint32_t)VCD_SYNC_CHUNK);
-		iv_keep(a, j->buf + j->c_off + off, len, saved[v.n]);
-		cpu_vec_add(&v, j, j->buf + j->c_off + off, len, j->iv, unused);
+		piece = a->mode == VCD_MODE_WHOLE ? j->c_len : RTE_MIN(j->c_len - j->c_done, len);
+		iv_keep(a, j->buf + j->c_off + j->c_done, piece, saved[v.n]);
+		cpu_vec_add(&v, j, j->buf + j->c_off + j->c_done, piece, j->iv, unused);
 	}
 	cpu_vec_run(&v, a->dev_id, a->cipher);
 	for (i = 0; i < v.n; i++) {
-		if (!v.job[i]->failed)
-			iv_next(a, v.job[i]->iv, v.data[i].base, v.data[i].len, saved[i]);
+		struct vcd_sync_job *j = v.job[i];
+
+		if (!j->failed)
+			iv_next(a, j->iv, v.data[i].base, v.data[i].len, saved[i]);
+		j->c_done += v.data[i].len;
 	}
 }
 
@@ -147,15 +152,14 @@ vcd_sync_batch(const struct vcd_sync_alg *a, struct vcd_sync_job *const *jobs, u
 	uint32_t off, longest = 0;
 	uint16_t i;
 
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
+		jobs[i]->c_done = 0;
 		longest = RTE_MAX(longest, jobs[i]->c_len);
+	}
 	if (a->auth != NULL && a->hash_first)
 		hash_all(a, jobs, n);
-	if (a->mode == VCD_MODE_WHOLE)
-		cipher_piece(a, jobs, n, 0);
-	else
-		for (off = 0; off < longest; off += VCD_SYNC_CHUNK)
-			cipher_piece(a, jobs, n, off);
+	for (off = 0; off < longest; off += VCD_SYNC_CHUNK)
+		cipher_piece(a, jobs, n, VCD_SYNC_CHUNK);
 	if (a->auth != NULL && !a->hash_first)
 		hash_all(a, jobs, n);
 }
@@ -167,6 +171,7 @@ job_of(struct vcd_sync_job *j, uint8_t *buf, const struct vcd_req_layout *l)
 	j->buf = buf;
 	j->c_off = l->cipher_off;
 	j->c_len = l->cipher_len;
+	j->c_done = 0;
 	j->h_off = l->hash_off;
 	j->h_len = l->hash_len;
 	j->failed = false;
@@ -235,21 +240,29 @@ sync_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 }
 
 /*
- * Add a request to the batch if it can join (its destination is one host
- * piece); false if it must run on its own.
+ * A request into the table of large requests, in its destination if that is
+ * one host piece, else in the bounce buffer; false if there is no room.
  */
 static bool
 big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
-	const struct vcd_req_layout *l, const struct vcd_session *s, unsigned int be)
+	const struct vcd_req_layout *l, struct vcd_session *s, unsigned int be)
 {
 	uint8_t *buf = vcd_seg_ptr(c->wr, c->nb_wr, 0, l->src_len);
-	struct vcd_big *b = &w->big[w->nb_big]; /* the next slot: counted only if it joins */
+	struct vcd_big *b;
 
-	if (buf == NULL)
+	if (w->nb_big == VCD_BIG_SLOTS || vm->nb_big >= VCD_BIG_PER_VM ||
+		(buf == NULL && w->bounce_busy))
 		return false;
+	b = &w->big[w->nb_big]; /* the next slot: counted only if it is taken */
 	if (!vcd_vcreq_iv(c, l, b->job.iv) || !digest_place(c, l, b->dig_dst, b->dig_len)) {
 		vcd_vcreq_refuse(vm, c, VIRTIO_CRYPTO_BADMSG);
 		return true;
+	}
+	b->bounce = buf == NULL;
+	if (b->bounce) {
+		buf = w->res.bounce;
+		w->bounce_busy = true;
+		w->bounce_chain = *c; /* where the result goes at the end */
 	}
 	source_into(c, l, buf);
 	vcd_count_routed(w, vm, be, l->src_len);
@@ -257,70 +270,172 @@ big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	b->vm = vm;
 	b->sess = s;
 	b->be = (uint8_t)be;
+	b->hash_first = s->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER &&
+		s->op_type != VIRTIO_CRYPTO_SYM_OP_CIPHER;
+	b->hashed = false;
 	b->status = c->status;
 	b->len = l->src_len;
 	b->used_len = c->wr_len;
 	b->head = c->head;
 	b->t0 = w->now;
-	if (++w->nb_big == VCD_BIG_BATCH)
-		vcd_sync_flush(w);
+	w->nb_big++;
+	vm->nb_big++;
+	vm->inflight++;
+	vcd_count_add(&s->inflight, 1);
 	return true;
 }
 
-void
+bool
 vcd_sync_request(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	const struct vcd_req_layout *l, struct vcd_session *s, unsigned int be, bool batch)
 {
-	if (batch && big_add(w, vm, c, l, s, be))
-		return;
-	if (w->nb_big != 0)
-		vcd_sync_flush(w); /* keep the order in which the guest sent them */
+	if (batch)
+		return big_add(w, vm, c, l, s, be);
+	/* Whole, now; in the bounce buffer if its destination is scattered. */
+	if (w->bounce_busy && vcd_seg_ptr(c->wr, c->nb_wr, 0, l->src_len) == NULL)
+		return false;
 	sync_one(w, vm, c, l, s, be);
+	return true;
+}
+
+/* Answer large request @i, done (or failed), and give its slot up. */
+static void
+big_done(struct vcd_worker *w, uint16_t i, uint64_t now)
+{
+	struct vcd_big *b = &w->big[i];
+	struct vcd_stage *st = &w->stage[b->be];
+	uint8_t res = b->job.failed ? VIRTIO_CRYPTO_ERR : VIRTIO_CRYPTO_OK;
+
+	if (res == VIRTIO_CRYPTO_OK && b->bounce)
+		vcd_seg_scatter(w->bounce_chain.wr, w->bounce_chain.nb_wr, b->job.buf, b->len);
+	if (res == VIRTIO_CRYPTO_OK && b->dig_len[0] != 0)
+		vcd_vcreq_digest_out(b->job.digest, b->dig_dst, b->dig_len);
+	if (b->bounce)
+		w->bounce_busy = false;
+	st->done_ops++;
+	st->done_bytes += b->len;
+	vcd_vcreq_answer(b->vm, b->status, b->head, b->used_len, res, b->len, b->t0, now);
+	vcd_count_add(&b->sess->inflight, -1);
+	b->vm->inflight--;
+	b->vm->nb_big--;
+	/* Order in the table is the order of service: close the gap. */
+	memmove(b, b + 1, (size_t)(w->nb_big - i - 1) * sizeof(*b));
+	w->nb_big--;
+}
+
+/* Default cycles per byte x 16 of a session not measured yet: slow (3DES), so pieces start small.
+ */
+#define SYNC_CPB16_UNKNOWN (64u * 16)
+
+/*
+ * One step of the group of large requests that share @first's session and
+ * backend (up to a batch of lanes): the hash halves due before the cipher,
+ * one cipher piece sized to fit @left cycles, the hash halves due after.
+ * Returns the cycles it took.
+ */
+static uint64_t
+big_step(struct vcd_worker *w, uint16_t first, uint64_t left)
+{
+	struct vcd_big *g = &w->big[first];
+	struct vcd_session *s = g->sess;
+	struct vcd_sync_job *jobs[VCD_BIG_BATCH], *pre[VCD_BIG_BATCH], *post[VCD_BIG_BATCH];
+	uint16_t i, n = 0, nb_pre = 0, nb_post = 0;
+	uint64_t t0 = rte_rdtsc(), t1, t2;
+	uint32_t cpb16 = s->sync_cpb16 != 0 ? s->sync_cpb16 : SYNC_CPB16_UNKNOWN;
+	uint32_t piece, longest = 0;
+	struct vcd_sync_alg a;
+
+	vcd_sync_alg_of(&a, s, g->be, w->stage[g->be].dev_id);
+	for (i = first; i < w->nb_big && n < VCD_BIG_BATCH; i++) {
+		struct vcd_big *b = &w->big[i];
+
+		if (b->sess != s || b->be != g->be)
+			continue;
+		jobs[n++] = &b->job;
+		if (a.auth != NULL && b->hash_first && !b->hashed) {
+			pre[nb_pre++] = &b->job;
+			b->hashed = true;
+		}
+	}
+	if (nb_pre != 0)
+		hash_all(&a, pre, nb_pre);
+	t1 = rte_rdtsc();
+	/*
+	 * The piece that fits what is left of the slice, in whole 256 B.  The
+	 * lanes run side by side, so a step costs about its longest piece times
+	 * the cycles per byte of one lane: that is what is measured and used.
+	 */
+	piece = (uint32_t)RTE_MIN((uint64_t)VCD_SYNC_CHUNK,
+		(left > t1 - t0 ? left - (t1 - t0) : 0) * 16 / cpb16);
+	piece = RTE_MAX(piece & ~(uint32_t)(VCD_SYNC_MIN_PIECE - 1), (uint32_t)VCD_SYNC_MIN_PIECE);
+	for (i = 0; i < n; i++) {
+		const struct vcd_sync_job *j = jobs[i];
+		uint32_t rest = j->failed || j->c_done >= j->c_len ? 0 : j->c_len - j->c_done;
+
+		longest = RTE_MAX(longest, a.mode == VCD_MODE_WHOLE ? rest : RTE_MIN(rest, piece));
+	}
+	cipher_piece(&a, jobs, n, piece);
+	t2 = rte_rdtsc();
+	/* Learn the session's cost on this path from what the step took (EWMA, 1/4). */
+	if (longest >= 1024) {
+		uint32_t m = (uint32_t)RTE_MIN((t2 - t1) * 16 / longest + 1, (uint64_t)UINT32_MAX / 4);
+
+		s->sync_cpb16 = s->sync_cpb16 == 0 ? m : (3 * s->sync_cpb16 + m) / 4;
+	}
+	for (i = 0; i < n; i++) {
+		struct vcd_big *b = container_of(jobs[i], struct vcd_big, job);
+
+		if (a.auth != NULL && !b->hash_first && !b->hashed &&
+			(b->job.failed || b->job.c_done >= b->job.c_len)) {
+			post[nb_post++] = &b->job;
+			b->hashed = true;
+		}
+	}
+	if (nb_post != 0)
+		hash_all(&a, post, nb_post);
+	w->stats.sync_batches++;
+	w->stats.sync_batched += n;
+	return rte_rdtsc() - t0;
 }
 
 static inline bool
-same_group(const struct vcd_big *a, const struct vcd_big *b)
+big_finished(const struct vcd_big *b)
 {
-	return a->sess == b->sess && a->be == b->be;
+	return b->job.failed ||
+		(b->job.c_done >= b->job.c_len &&
+			(b->hashed || b->sess->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER));
 }
 
 void
-vcd_sync_flush(struct vcd_worker *w)
+vcd_sync_work(struct vcd_worker *w)
 {
-	struct vcd_sync_job *jobs[VCD_BIG_BATCH];
-	uint64_t now;
-	uint16_t i, k, n;
+	uint64_t spent = 0, slice = w->slice_cycles, t0 = rte_rdtsc(), took;
+	uint16_t i;
 
-	/* One vcd_sync_batch() per (session, backend), with the group's first request. */
-	for (i = 0; i < w->nb_big; i++) {
-		const struct vcd_big *g = &w->big[i];
-		struct vcd_sync_alg a;
-
-		for (k = 0; k < i && !same_group(&w->big[k], g); k++)
-			;
-		if (k != i)
-			continue; /* its group ran with its first request */
-		for (n = 0, k = i; k < w->nb_big; k++)
-			if (same_group(&w->big[k], g))
-				jobs[n++] = &w->big[k].job;
-		vcd_sync_alg_of(&a, g->sess, g->be, w->stage[g->be].dev_id);
-		vcd_sync_batch(&a, jobs, n);
-	}
-	now = rte_rdtsc();
-	for (i = 0; i < w->nb_big; i++) {
-		struct vcd_big *b = &w->big[i];
-		struct vcd_stage *st = &w->stage[b->be];
-		uint8_t res = b->job.failed ? VIRTIO_CRYPTO_ERR : VIRTIO_CRYPTO_OK;
-
-		if (!b->job.failed && b->dig_len[0] != 0)
-			vcd_vcreq_digest_out(b->job.digest, b->dig_dst, b->dig_len);
-		st->done_ops++;
-		st->done_bytes += b->len;
-		vcd_vcreq_answer(b->vm, b->status, b->head, b->used_len, res, b->len, b->t0, now);
-	}
-	w->stats.sync_batches++;
-	w->stats.sync_batched += w->nb_big;
-	w->nb_big = 0;
+	if (w->nb_big == 0)
+		return;
+	/* Steps round the table from where the last slice stopped, until the slice is spent. */
+	do {
+		if (w->big_next >= w->nb_big)
+			w->big_next = 0;
+		spent += big_step(w, w->big_next, slice - spent);
+		/* Answer what finished; the next step starts after this group's first. */
+		for (i = 0; i < w->nb_big;) {
+			if (big_finished(&w->big[i])) {
+				big_done(w, i, rte_rdtsc());
+				if (i < w->big_next)
+					w->big_next--;
+			} else {
+				i++;
+			}
+		}
+		w->big_next++;
+	} while (w->nb_big != 0 && spent < slice);
+	took = rte_rdtsc() - t0;
+	w->stats.sync_slices++;
+	w->stats.slices_long += took > 2 * slice;
+	if (took > w->stats.slice_max_cycles)
+		w->stats.slice_max_cycles = took;
 }
 
 void

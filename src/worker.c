@@ -21,6 +21,7 @@
 #include "vcryptd/dma.h"
 #include "vcryptd/guard.h"
 #include "vcryptd/health.h"
+#include "vcryptd/share.h"
 #include "vcryptd/log.h"
 #include "vcryptd/worker.h"
 
@@ -82,12 +83,23 @@ intake_qp(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	return INTAKE_STAGED;
 }
 
+/* A request taken: its cost against the VM's deficit (share.h). */
+static inline void
+charge(struct vcd_worker *w, struct vcd_vm *vm, uint32_t bytes)
+{
+	uint32_t cost = bytes + w->req_cost;
+
+	vm->deficit -= cost;
+	vm->stats.cost += cost;
+}
+
 /* One chain off the ring: decode, plan and route, then stage, run or answer it. */
 static enum intake
 intake_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 {
 	struct vcd_req_layout l;
 	struct vcd_session *s;
+	enum intake taken;
 	uint8_t st, exec;
 	int be;
 
@@ -96,6 +108,7 @@ intake_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		if (c->err != VCD_CHAIN_OK)
 			vm->stats.chain_err[c->err]++; /* counted, never logged */
 		vcd_vcreq_refuse(vm, c, st);
+		charge(w, vm, 0);
 		return INTAKE_ANSWERED;
 	}
 	be = vcd_dispatch_route(w, vm, s, l.src_len);
@@ -104,25 +117,36 @@ intake_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 			return INTAKE_LATER;
 		/* Every backend that can run it is down. */
 		vcd_vcreq_refuse(vm, c, VIRTIO_CRYPTO_ERR);
+		charge(w, vm, 0);
 		return INTAKE_ANSWERED;
 	}
 	exec = vcd_exec_of(s, (unsigned int)be, l.src_len);
 	if (unlikely(vcd_exec_is_sync(exec))) {
-		vcd_sync_request(w, vm, c, &l, s, (unsigned int)be, exec == VCD_EXEC_SYNC_BATCH);
+		if (!vcd_sync_request(
+			    w, vm, c, &l, s, (unsigned int)be, exec == VCD_EXEC_SYNC_BATCH))
+			return INTAKE_LATER;
+		charge(w, vm, l.src_len);
 		return INTAKE_ANSWERED;
 	}
-	return intake_qp(w, vm, c, &l, s, (unsigned int)be);
+	taken = intake_qp(w, vm, c, &l, s, (unsigned int)be);
+	if (likely(taken != INTAKE_LATER))
+		charge(w, vm, l.src_len);
+	return taken;
 }
 
-/* How many chains this poll may take without running out of ops or staging room. */
+/*
+ * How many chains @vm may take this poll without running out of ops or
+ * staging room, or going over its in-flight cap.
+ */
 static uint16_t
-pop_budget(const struct vcd_worker *w)
+pop_budget(const struct vcd_worker *w, const struct vcd_vm *vm, uint32_t cap)
 {
 	uint32_t room = VCD_STAGE_MAX, b;
 
 	for (b = 0; b < w->nb_backends; b++)
 		room = RTE_MIN(room, (uint32_t)(VCD_STAGE_MAX - w->stage[b].n));
 	room = RTE_MIN(room, w->res.nb_op_free);
+	room = RTE_MIN(room, cap - vm->inflight);
 	return (uint16_t)RTE_MIN(room, (uint32_t)w->burst);
 }
 
@@ -148,25 +172,23 @@ prefetch_chain(const struct vcd_chain *c)
 }
 
 /*
- * Intake for one VM: up to a burst of chains, through a four-stage software
+ * Intake for one VM: up to a burst of chains (@n of the @avail on its ring
+ * at most), while its deficit lasts, through a four-stage software
  * pipeline: while chain i is handled, chain i+1 has been popped (descriptors
  * walked, header, data and status prefetched), chain i+2's indirect table and
  * chain i+3's head descriptor are on their way.  Each stage's lines, written
  * a moment ago by the guest on another CPU, thus get one whole chain's work
  * to arrive.  The heads are read off the avail ring once, up front.
  */
-static unsigned int
-intake(struct vcd_worker *w, struct vcd_vm *vm)
+static enum intake
+intake(struct vcd_worker *w, struct vcd_vm *vm, uint16_t n)
 {
 	struct vcd_chain *cur = &w->chain[0], *next = &w->chain[1], *t;
 	struct vcd_vring *vr = &vm->vr;
 	uint16_t heads[VCD_BURST_MAX];
-	uint16_t n = vcd_vring_avail_count(vr);
+	enum intake res = INTAKE_ANSWERED;
 	uint16_t i;
 
-	n = RTE_MIN(n, pop_budget(w));
-	if (n == 0)
-		return 0; /* nothing to take, or no op to take it with: the chains wait */
 	vcd_vring_avail_heads(vr, heads, n);
 	for (i = 0; i < n && i < 3; i++)
 		vcd_vring_prefetch_desc(vr, heads[i]);
@@ -188,6 +210,14 @@ intake(struct vcd_worker *w, struct vcd_vm *vm)
 		if (unlikely(intake_one(w, vm, cur) == INTAKE_LATER)) {
 			/* Not taken after all (nor the one popped ahead): next poll. */
 			vcd_vring_unpop(vr, i + 1 < n ? 2 : 1);
+			res = INTAKE_LATER;
+			break;
+		}
+		if (vm->deficit <= 0) {
+			/* Its share of this round is spent: the one popped ahead waits. */
+			if (i + 1 < n)
+				vcd_vring_unpop(vr, 1);
+			i++;
 			break;
 		}
 		t = cur;
@@ -195,10 +225,8 @@ intake(struct vcd_worker *w, struct vcd_vm *vm)
 		next = t;
 	}
 	vm->stats.requests += i;
-	if (w->nb_big != 0)
-		vcd_sync_flush(w); /* a batch never outlives the intake that filled it */
 	vm->stats.bursts++;
-	return n;
+	return res;
 }
 
 /* -------------------------------------------------------------------- reap */
@@ -386,34 +414,134 @@ refresh_route(struct vcd_worker *w)
 	}
 }
 
+/* Once per poll: the sharing settings (share.h) a reload may have changed. */
+static inline void
+refresh_share(struct vcd_worker *w)
+{
+	w->quantum = __atomic_load_n(&vcd_share.quantum, __ATOMIC_RELAXED);
+	w->req_cost = __atomic_load_n(&vcd_share.request_cost, __ATOMIC_RELAXED);
+	w->slice_cycles = __atomic_load_n(&vcd_share.slice_cycles, __ATOMIC_RELAXED);
+}
+
+/*
+ * A new DWRR round (share.h) for the VMs with requests waiting: as many
+ * rounds at once as it takes for one of them to be in credit.
+ */
+static void
+new_round(struct vcd_worker *w, unsigned int nb)
+{
+	uint64_t k = UINT64_MAX;
+	unsigned int i;
+
+	for (i = 0; i < nb; i++) {
+		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
+		uint64_t q, need;
+
+		if (vm == NULL || !vm->backlogged)
+			continue;
+		q = (uint64_t)w->quantum *
+			RTE_MAX(__atomic_load_n(&vm->weight, __ATOMIC_RELAXED), 1u);
+		need = vm->deficit >= 0 ? 1 : (uint64_t)(-vm->deficit) / q + 1;
+		k = RTE_MIN(k, need);
+	}
+	if (k == UINT64_MAX)
+		return;
+	for (i = 0; i < nb; i++) {
+		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
+
+		if (vm != NULL && vm->backlogged)
+			vm->deficit += (int64_t)(k * w->quantum *
+				RTE_MAX(__atomic_load_n(&vm->weight, __ATOMIC_RELAXED), 1u));
+	}
+	w->stats.rounds += k;
+}
+
+/*
+ * Intake from every running VM, in DWRR order (share.h): a VM takes
+ * requests while it has credit; when none of those with requests waiting
+ * has any left, a new round begins.
+ */
+static unsigned int
+serve_vms(struct vcd_worker *w, unsigned int nb)
+{
+	unsigned int i, work = 0;
+	bool waiting = false, credit = false;
+
+	for (i = 0; i < nb; i++) {
+		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
+		uint32_t cap;
+		uint16_t avail, n;
+
+		if (vm == NULL)
+			continue;
+		vm->backlogged = false;
+		if (unlikely(__atomic_load_n(&vm->want, __ATOMIC_RELAXED) != vm->have))
+			sync_state(w, vm);
+		if (vm->have != VCD_VM_RUNNING ||
+			__atomic_load_n(&vm->want, __ATOMIC_RELAXED) != VCD_VM_RUNNING)
+			continue;
+		avail = vcd_vring_avail_count(&vm->vr);
+		if (avail == 0) {
+			/* No claim while idle: credit is dropped, a debt kept. */
+			if (vm->deficit > 0)
+				vm->deficit = 0;
+			continue;
+		}
+		cap = __atomic_load_n(&vm->max_inflight, __ATOMIC_RELAXED);
+		if (unlikely(vm->inflight >= cap)) {
+			vm->stats.capped_polls++; /* waits on its own ring */
+			continue;
+		}
+		n = RTE_MIN(avail, pop_budget(w, vm, cap));
+		if (n == 0)
+			continue; /* no op or staging room: the worker's, not the VM's, limit */
+		vm->backlogged = true;
+		waiting = true;
+		if (vm->deficit <= 0)
+			continue; /* waits for the next round */
+		work += n;
+		if (intake(w, vm, n) == INTAKE_LATER) {
+			vm->backlogged =
+				false; /* waits for a resource: no part in the round test */
+			continue;
+		}
+		if (vm->deficit > 0) {
+			if (vcd_vring_avail_count(&vm->vr) == 0)
+				vm->deficit = 0; /* took all it had: no credit carried */
+			else
+				credit = true;
+		}
+	}
+	if (waiting && !credit)
+		new_round(w, nb);
+	return work;
+}
+
 /*
  * One poll, a request's whole way from avail ring to used ring:
- * intake (every running VM) -> submit -> reap -> health -> publish.
+ * intake (every running VM, DWRR) -> submit -> reap -> health -> publish ->
+ * large requests (one slice).  The slice comes last so that what this poll
+ * answered is published before it, and the next intake right after it.
  */
 static unsigned int
 poll_once(struct vcd_worker *w)
 {
 	unsigned int nb = __atomic_load_n(&w->nb_vms, __ATOMIC_ACQUIRE);
-	unsigned int i, work = 0;
+	unsigned int work;
 
 	w->now = rte_rdtsc();
 	if (w->nb_backends > 1)
 		refresh_route(w);
-	for (i = 0; i < nb; i++) {
-		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
-
-		if (vm == NULL)
-			continue;
-		if (unlikely(__atomic_load_n(&vm->want, __ATOMIC_RELAXED) != vm->have))
-			sync_state(w, vm);
-		if (vm->have == VCD_VM_RUNNING &&
-			__atomic_load_n(&vm->want, __ATOMIC_RELAXED) == VCD_VM_RUNNING)
-			work += intake(w, vm);
-	}
+	refresh_share(w);
+	work = serve_vms(w, nb);
 	work += vcd_qp_enqueue_all(w);
 	work += reap(w);
 	vcd_health_tick(w);
 	publish(w, nb);
+	if (w->nb_big != 0) {
+		vcd_sync_work(w); /* its answers are published by the next poll */
+		work++;
+	}
 	return work;
 }
 

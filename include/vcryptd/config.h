@@ -56,7 +56,8 @@ struct vcd_vm_conf {
 	char socket[PATH_MAX]; /* absolute after load/add_socket */
 	int session_layout;    /* enum vcd_sess_layout (session_msg.h) */
 	uint32_t max_sessions; /* 0: [daemon] max_sessions_per_vm */
-	uint32_t weight;       /* share of a worker's polls (DWRR) */
+	uint32_t weight;       /* share of its worker (DWRR, share.h) */
+	uint32_t max_inflight; /* requests in flight at most; 0: a quarter of a worker's ops */
 };
 
 /* [daemon] plus the repeated sections. */
@@ -72,6 +73,10 @@ struct vcd_config {
 	uint32_t memory_mb;
 	bool in_memory;
 	char eal_args[1024];
+	/* Sharing a worker between VMs (share.h). */
+	uint32_t quantum;
+	uint32_t request_cost;
+	uint32_t slice_us;
 	int log_level; /* RTE_LOG_EMERG (1) .. RTE_LOG_DEBUG (8) */
 	char socket_dir[PATH_MAX];
 	char socket_group[64];

@@ -32,6 +32,11 @@
 #define VCD_SYNC_CHUNK 65520
 /* Requests in one synchronous batch: the multi-buffer library's lanes. */
 #define VCD_BIG_BATCH 16
+/* Large requests a worker works on at once (sliced), and how many of them one VM may hold. */
+#define VCD_BIG_SLOTS  64
+#define VCD_BIG_PER_VM VCD_BIG_BATCH
+/* Smallest cipher piece of a slice: a multiple of every block size. */
+#define VCD_SYNC_MIN_PIECE 256
 
 /* What a synchronous job runs: sessions and how the cipher is cut into pieces. */
 struct vcd_sync_alg {
@@ -49,6 +54,7 @@ struct vcd_sync_alg {
 struct vcd_sync_job {
 	uint8_t *buf;
 	uint32_t c_off, c_len; /* cipher region in buf */
+	uint32_t c_done;       /* how much of it has been ciphered */
 	uint32_t h_off, h_len; /* hash region (chains) */
 	uint8_t iv[16];        /* the IV the request has reached */
 	uint8_t digest[64];
@@ -84,12 +90,15 @@ vcd_sync_alg_of(
  */
 void vcd_sync_batch(const struct vcd_sync_alg *a, struct vcd_sync_job *const *jobs, uint16_t n);
 
-/* A large request waiting in the worker's synchronous batch. */
+/* A large request the worker works off in slices (vcd_sync_work()). */
 struct vcd_big {
 	struct vcd_sync_job job;
 	struct vcd_vm *vm;
-	const struct vcd_session *sess;
+	struct vcd_session *sess;
 	uint8_t be;
+	bool bounce; /* run in the worker's bounce buffer, scattered to w->bounce_chain */
+	bool hashed; /* its hash half has run (chains) */
+	bool hash_first;
 	uint16_t head;
 	uint8_t *status;
 	uint32_t len;
@@ -103,15 +112,27 @@ struct vcd_worker;
 struct rte_crypto_op;
 
 /*
- * Run request @c/@l of session @s on backend @be now, or join the worker's
- * batch (which runs when full, at the end of the VM's intake, and before any
- * request that does not join it: the guest's order is kept).  Answers it.
+ * Take request @c/@l of session @s on backend @be: a cuttable one joins the
+ * worker's table of large requests, worked off in slices by vcd_sync_work()
+ * (its output buffer is the guest's destination when that is one host
+ * piece, else the worker's one bounce buffer); an uncuttable one (XTS) runs
+ * now, whole.  Returns false, having done nothing, when the table, the VM's
+ * share of it or the bounce buffer is taken: the chain waits on its ring.
  */
-void vcd_sync_request(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
+bool vcd_sync_request(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	const struct vcd_req_layout *l, struct vcd_session *s, unsigned int be, bool batch);
 
-/* Run the worker's batch and answer its requests. */
-void vcd_sync_flush(struct vcd_worker *w);
+/*
+ * Once per poll: work on the large requests for at most the worker's slice
+ * (w->slice_cycles) and answer those finished.  Preemption: the cipher runs
+ * in pieces sized from the cycles per byte measured for the session on this
+ * path (vcd_session.sync_cpb16), so one slice holds the worker for about
+ * slice_cycles whatever the request's size or algorithm, and the other VMs'
+ * intake and completions run between slices.  Limits: a chain's hash half
+ * and an uncuttable cipher (XTS) run whole (the synchronous API has no
+ * incremental hash), and a piece is at least VCD_SYNC_MIN_PIECE per lane.
+ */
+void vcd_sync_work(struct vcd_worker *w);
 
 /*
  * Run a built op (one segment each way, at most 64 KiB) through backend @be's

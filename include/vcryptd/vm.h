@@ -48,6 +48,9 @@ struct vcd_vm_stats {
 	uint64_t routed_bytes[2];
 	uint64_t spills;    /* sent to the other role because the preferred one was full */
 	uint64_t failovers; /* run again on another backend after a device error or stall */
+	/* Sharing (share.h): the cost charged for its requests, polls it spent at its cap. */
+	uint64_t cost;
+	uint64_t capped_polls;
 	/* Completed requests by latency (taken off the ring -> answered): bucket i counts
 	 * latencies in [2^i, 2^(i+1)) TSC cycles. */
 	uint64_t lat_hist[VCD_LAT_BUCKETS];
@@ -62,6 +65,9 @@ struct vcd_vm {
 	int layout;                /* enum vcd_sess_layout */
 	uint32_t max_sessions;
 	unsigned int worker;
+	/* Sharing (share.h): control stores them (reload), the worker reads them per poll. */
+	uint32_t weight;
+	uint32_t max_inflight;
 
 	/* Control. */
 	pthread_mutex_t ctl_lock;
@@ -81,7 +87,10 @@ struct vcd_vm {
 
 	/* Worker. */
 	struct vcd_vring vr __rte_cache_aligned;
-	uint32_t inflight; /* popped and not yet completed, incl. staged */
+	uint32_t inflight; /* popped and not yet completed, incl. staged and large */
+	uint16_t nb_big;   /* of which large requests in the worker's table (sync.h) */
+	bool backlogged;   /* requests waiting that it may take (this poll) */
+	int64_t deficit;   /* DWRR (share.h) */
 	struct vcd_vm_stats stats;
 
 	/* Table (vm.c); everything above is reset when a slot is reused. */

@@ -41,8 +41,12 @@ struct vcd_worker_stats {
 	uint64_t busy_polls;
 	uint64_t busy_cycles;
 	uint64_t idle_cycles;
-	uint64_t sync_batches; /* vcd_sync_flush() calls that ran requests */
-	uint64_t sync_batched; /* requests they ran */
+	uint64_t sync_batches; /* steps of the synchronous path (sync.c big_step()) */
+	uint64_t sync_batched; /* requests (lanes) in them */
+	uint64_t sync_slices;  /* polls that worked on large requests (vcd_sync_work()) */
+	uint64_t slices_long;  /* ... for more than twice the slice */
+	uint64_t slice_max_cycles;
+	uint64_t rounds; /* DWRR rounds (share.h) */
 };
 
 struct vcd_worker {
@@ -67,8 +71,16 @@ struct vcd_worker {
 	struct vcd_worker_stats stats;
 	struct vcd_stage stage[VCD_MAX_BACKENDS];
 	struct vcd_chain chain[2]; /* the chain being handled and the next, popped ahead */
-	struct vcd_big big[VCD_BIG_BATCH];
+	/* Large requests in progress (sync.h), in order of service; slices resume at big_next. */
+	struct vcd_big big[VCD_BIG_SLOTS];
 	uint16_t nb_big;
+	uint16_t big_next;
+	bool bounce_busy;              /* res.bounce holds a large request's data */
+	struct vcd_chain bounce_chain; /* ... and its destination */
+	/* Sharing (share.h), read from vcd_share once per poll. */
+	uint64_t slice_cycles;
+	uint32_t quantum;
+	uint32_t req_cost;
 	/*
 	 * Ops run again synchronously by vcd_dispatch_again() from submit or
 	 * health, waiting for the reap stage to complete them.

@@ -725,11 +725,14 @@ START_TEST(visit_every_option)
 	ck_assert_int_eq(vcd_config_add_socket(&c, "a.sock", err, sizeof(err)), 0);
 	ck_assert_int_eq(vcd_config_add_socket(&c, "b.sock", err, sizeof(err)), 0);
 	vcd_config_visit(&c, count_visit, &n);
-	/* Every [daemon] option: 14 with qp_depth, vhost_proxy, socket_group and socket_mode. */
-	ck_assert_uint_eq(n.daemon, 14);
+	/*
+	 * Every [daemon] option: 17 with qp_depth, vhost_proxy, socket_group, socket_mode
+	 * and the sharing ones (quantum, request_cost, slice_us).
+	 */
+	ck_assert_uint_eq(n.daemon, 17);
 	ck_assert_uint_eq(n.routing, 7);
 	ck_assert_uint_eq(n.backend, 3);
-	ck_assert_uint_eq(n.vm, 2 * 4);
+	ck_assert_uint_eq(n.vm, 2 * 5); /* with max_inflight */
 	ck_assert_int_eq(vcd_backend_vdev_name(&c.backends[0], name, sizeof(name)), 0);
 	ck_assert_str_eq(name, "crypto_aesni_mb_aesni0");
 	ck_assert_int_eq(vcd_backend_vdev_name(&c.backends[0], name, 10), -ENAMETOOLONG);

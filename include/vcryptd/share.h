@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * Sharing a worker between its VMs: deficit weighted round robin on what
+ * requests cost, per-VM in-flight caps, and slices of the synchronous path.
+ *
+ * Cost.  A request costs its bytes plus a fixed per-request cost
+ * ([daemon] request_cost, in bytes: what the per-request work of a 64 B
+ * request is worth in bytes of AES-CBC; docs/PERFORMANCE.md measures it), so
+ * that a VM of 64 B requests and a VM of 64 KiB requests share the worker's
+ * time, not its request count.  It is charged when the request is taken off
+ * the ring; a refused request costs the fixed part only.
+ *
+ * DWRR (worker.c, serve_vms()).  Each VM has a deficit (vcd_vm.deficit, the
+ * worker's own).  A poll visits the worker's VMs in order; a VM whose ring
+ * holds requests and whose deficit is positive takes requests (up to the
+ * burst, its cap and the worker's free resources), each lowering its
+ * deficit by its cost, and stops once the deficit is spent: the last
+ * request may overdraw it, and the debt is carried into the next round.
+ * A VM whose ring is empty has no claim: a positive deficit is dropped
+ * (idle VMs accumulate no credit), a debt is kept.  When no VM that has
+ * requests waiting still has credit, a round begins: each such VM gets
+ * weight x [daemon] quantum (as many rounds at once as it takes for one of
+ * them to be in credit again, so a large request's debt costs no empty
+ * polls).  A VM at its in-flight cap, or whose request waits for a
+ * resource, takes no part in the round test: it waits on its own ring while
+ * the others go on.  Bound: over any interval in which VMs i and j both have
+ * requests waiting, their served costs divided by their weights differ by
+ * at most quantum + the largest request cost (the classic DRR bound, with
+ * the overdraw variant's extra request).
+ *
+ * Slices.  Requests too large for a queue pair run on the synchronous path,
+ * which now works them off a slice at a time (sync.h, vcd_sync_work()): at
+ * most [daemon] slice_us of work per poll, the rest of the poll serving the
+ * other VMs.
+ *
+ * Threads: vcd_share_apply() on the main thread (start, reload); workers
+ * read vcd_share once per poll.
+ */
+#ifndef VCRYPTD_SHARE_H
+#define VCRYPTD_SHARE_H
+
+#include <stdint.h>
+
+#include "vcryptd/config.h"
+
+struct vcd_share {
+	uint32_t quantum;      /* bytes of cost per round, times the VM's weight */
+	uint32_t request_cost; /* bytes: a request's fixed cost */
+	uint64_t slice_cycles; /* TSC cycles of synchronous work per poll */
+};
+
+extern struct vcd_share vcd_share;
+
+/* Main thread: the [daemon] sharing settings of @cfg, for the workers' next poll. */
+void vcd_share_apply(const struct vcd_config *cfg);
+
+/* A VM's in-flight cap: [vm] max_inflight, or by default a quarter of a worker's ops. */
+uint32_t vcd_share_max_inflight(const struct vcd_vm_conf *vc);
+
+#endif /* VCRYPTD_SHARE_H */

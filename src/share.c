@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * The sharing settings (share.h); the scheduler itself is the worker's poll
+ * (worker.c, serve_vms()).
+ */
+#include <rte_cycles.h>
+
+#include "vcryptd/opbuild.h"
+#include "vcryptd/share.h"
+
+struct vcd_share vcd_share = {
+	.quantum = 65536,
+	.request_cost = 1024,
+	.slice_cycles = 0,
+};
+
+void
+vcd_share_apply(const struct vcd_config *cfg)
+{
+	uint64_t slice = rte_get_tsc_hz() / 1000000 * cfg->slice_us;
+
+	__atomic_store_n(&vcd_share.quantum, cfg->quantum, __ATOMIC_RELAXED);
+	__atomic_store_n(&vcd_share.request_cost, cfg->request_cost, __ATOMIC_RELAXED);
+	__atomic_store_n(&vcd_share.slice_cycles, slice, __ATOMIC_RELAXED);
+}
+
+uint32_t
+vcd_share_max_inflight(const struct vcd_vm_conf *vc)
+{
+	return vc->max_inflight != 0 ? vc->max_inflight : VCD_OPS_PER_WORKER / 4;
+}

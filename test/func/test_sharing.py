@@ -1,0 +1,167 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: BSD-3-Clause
+# Copyright (c) 2026 The vcryptd authors
+"""Sharing one worker between VMs (issue 11, share.h), through real vhost-user sockets.
+
+Run by with_daemon.sh (one worker, crypto_aesni_mb).  Every frontend is a
+vcryptd-bench process pinned to CPU 0, the worker has CPU 1 (lcores 0-1): on a
+2-CPU host the frontends then share one CPU.  Nothing is timed against a
+fixed speed; shares are read from the daemon's own per-VM cost counters.
+
+test_sharing.py CASE BENCH VCRYPTCTL NVMS
+CASE:
+  fairness  8 VMs, equal weights, 64 B ... 64 KiB 3DES-CBC requests, all at full
+            depth: the cost each is served over the same 2 s must be equal
+            within the DWRR bound; Jain's index over the shares is printed
+            and must be >= 0.95 (round robin by request count, the scheduler
+            before DWRR, gives each VM a burst of requests per poll: shares
+            in proportion to size, Jain's index ~0.2 for these sizes).
+            3DES keeps the worker, not the shared frontend CPU, the
+            bottleneck, so every VM really has requests waiting.
+  weights   3 VMs of weights 1, 2, 4 at the same size: shares within 15 %
+            of 1/7, 2/7, 4/7.
+  noisy     a victim at 64 B, queue depth 1, while a neighbour sends 1 MiB
+            3DES-CBC and AES-CBC requests at queue depth 32: every victim
+            request answered, none later than MAX_VICTIM_MS; the worker's
+            slices of large-request work (slice_us = 50) at most twice their
+            length in >= 95 % of them (slices_long: preemption of the worker
+            by the host makes a few longer).  Before slicing, one batch of
+            16 such requests held the worker for over a second.
+"""
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+
+CASE, BENCH, CTL, NVMS = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+CONF = open(os.path.join(os.environ["VCD_DIR"], "vcryptd.conf")).read()
+PREFIX = re.search(r"--file-prefix=(\S+)", CONF).group(1)
+REQUEST_COST = 1024     # [daemon] request_cost, the default
+QUANTUM = 65536         # [daemon] quantum, the default
+MAX_VICTIM_MS = 50.0    # 1000 slices of 50 us: the slack is the host's scheduler
+MEASURE_S = 2.0
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def tel(cmd):
+    out = subprocess.run([CTL, "-f", PREFIX, "raw", cmd], capture_output=True, text=True,
+                         check=False)
+    if out.returncode != 0:
+        fail(f"telemetry {cmd}: {out.stderr.strip()}")
+    return json.loads(out.stdout)[cmd.split(",")[0]]
+
+
+def costs():
+    """Every VM's served cost, read in one telemetry reply (one moment)."""
+    s = tel("/vcryptd/sharing")
+    return [s[f"vm{i}"]["cost"] for i in range(NVMS)]
+
+
+def frontend(i, args):
+    cmd = ["taskset", "-c", "0", BENCH, "--socket", os.environ[f"VCD_SOCK{i}"],
+           "--timeout", "20000", *args]
+    return subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def finish(procs):
+    outs = []
+    for p in procs:
+        out, err = p.communicate(timeout=300)
+        if p.returncode != 0:
+            fail(f"frontend: exit {p.returncode}: {err.strip()[-400:]}")
+        outs.append(out)
+    return outs
+
+
+def saturate(sizes):
+    """One throughput frontend per VM at full depth; the cost each is served over MEASURE_S."""
+    procs = [frontend(i, ["--throughput", "--algo", "3des-cbc", "--sizes", str(sz),
+                          "--ops", "100000000", "--queue-depth", "64", "--burst", "32"])
+             for i, sz in enumerate(sizes)]
+    time.sleep(2.0)  # connected, sessions made, rings full
+    c0 = costs()
+    time.sleep(MEASURE_S)
+    c1 = costs()
+    for p in procs:
+        if p.poll() is not None:
+            fail(f"a frontend stopped during the measurement: {p.communicate()[1][-400:]}")
+    for p in procs:
+        p.kill()
+    for p in procs:
+        p.wait()
+    return [b - a for a, b in zip(c0, c1)]
+
+
+def jain(x):
+    return sum(x) ** 2 / (len(x) * sum(v * v for v in x))
+
+
+def fairness():
+    sizes = [64, 256, 1024, 2048, 4096, 8192, 16384, 65536]
+    got = saturate(sizes)
+    total = sum(got)
+    j = jain(got)
+    print("fairness: served cost per VM over %.1f s: %s" % (MEASURE_S, got))
+    print("fairness: shares %s, Jain's index %.4f" %
+          ([round(g / total, 4) for g in got], j))
+    if min(got) == 0:
+        fail("a VM was not served at all")
+    # DWRR: any two VMs with requests waiting differ by at most quantum + the largest request.
+    bound = QUANTUM + max(sizes) + REQUEST_COST
+    spread = max(got) - min(got)
+    print(f"fairness: spread {spread} (DWRR bound {bound}, "
+          f"{100.0 * spread / (total / len(got)):.1f} % of the mean share)")
+    if j < 0.95:
+        fail(f"Jain's index {j:.4f} < 0.95")
+
+
+def weights():
+    w = [1, 2, 4]
+    got = saturate([4096] * 3)
+    total = sum(got)
+    for i, g in enumerate(got):
+        want = w[i] / sum(w)
+        share = g / total
+        print(f"weights: vm{i} weight {w[i]}: share {share:.4f} (want {want:.4f})")
+        if abs(share - want) > 0.15 * want:
+            fail(f"vm{i}: share {share:.4f} not within 15 % of {want:.4f}")
+
+
+def noisy():
+    hog = frontend(1, ["--throughput", "--algo", "3des-cbc,aes-cbc-128", "--sizes", "1048576",
+                       "--ops", "100", "--queue-depth", "32", "--burst", "32"])
+    time.sleep(1.0)
+    w0 = tel("/vcryptd/workers")["worker0"]
+    victim = frontend(0, ["--latency", "--algo", "aes-cbc-128", "--sizes", "64", "--ops",
+                          "3000", "--queue-depth", "1", "--json", "--timeout", "5000"])
+    out, err = victim.communicate(timeout=120)
+    w1 = tel("/vcryptd/workers")["worker0"]
+    still = hog.poll() is None
+    finish([hog])
+    if victim.returncode != 0:
+        fail(f"victim: exit {victim.returncode}: {err.strip()[-400:]}")
+    if not still:
+        fail("the neighbour finished before the victim: raise its --ops")
+    lat = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+    slices = w1["sync_slices"] - w0["sync_slices"]
+    longs = w1["slices_long"] - w0["slices_long"]
+    print(f"noisy: victim p50 {lat['p50_us']} us, p99 {lat['p99_us']} us, max {lat['max_us']} us;"
+          f" worker: {slices} slices, {longs} over twice slice_us, longest {w1['slice_max_us']} us")
+    if lat["errors"] != 0:
+        fail(f"victim: {lat['errors']} errors")
+    if lat["max_us"] > MAX_VICTIM_MS * 1000:
+        fail(f"a victim request waited {lat['max_us']} us > {MAX_VICTIM_MS} ms")
+    if slices == 0:
+        fail("no slice of large-request work ran: the test tested nothing")
+    if longs > 0.05 * slices:
+        fail(f"{longs} of {slices} slices over twice slice_us")
+
+
+{"fairness": fairness, "weights": weights, "noisy": noisy}[CASE]()
+print(f"sharing {CASE}: OK")
