@@ -365,8 +365,8 @@ big_step(struct vcd_worker *w, uint16_t first, uint64_t left)
 	 * lanes run side by side, so a step costs about its longest piece times
 	 * the cycles per byte of one lane: that is what is measured and used.
 	 */
-	piece = (uint32_t)RTE_MIN((uint64_t)VCD_SYNC_CHUNK,
-		(left > t1 - t0 ? left - (t1 - t0) : 0) * 16 / cpb16);
+	piece = (uint32_t)RTE_MIN(
+		(uint64_t)VCD_SYNC_CHUNK, (left > t1 - t0 ? left - (t1 - t0) : 0) * 16 / cpb16);
 	piece = RTE_MAX(piece & ~(uint32_t)(VCD_SYNC_MIN_PIECE - 1), (uint32_t)VCD_SYNC_MIN_PIECE);
 	for (i = 0; i < n; i++) {
 		const struct vcd_sync_job *j = jobs[i];
@@ -378,7 +378,8 @@ big_step(struct vcd_worker *w, uint16_t first, uint64_t left)
 	t2 = rte_rdtsc();
 	/* Learn the session's cost on this path from what the step took (EWMA, 1/4). */
 	if (longest >= 1024) {
-		uint32_t m = (uint32_t)RTE_MIN((t2 - t1) * 16 / longest + 1, (uint64_t)UINT32_MAX / 4);
+		uint32_t m =
+			(uint32_t)RTE_MIN((t2 - t1) * 16 / longest + 1, (uint64_t)UINT32_MAX / 4);
 
 		s->sync_cpb16 = s->sync_cpb16 == 0 ? m : (3 * s->sync_cpb16 + m) / 4;
 	}
