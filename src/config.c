@@ -220,6 +220,18 @@ const struct option_desc config_options[] = {
 		.flags = F_RUNTIME,
 		.help = "requests this VM may have in flight; more wait on its ring; 0: 1024 (a "
 			"quarter of a worker's ops)"},
+	{VM(rate_ops), .key = "rate_ops", .type = T_UINT, .def = "0", .min = 0, .max = 100000000,
+		.flags = F_RUNTIME,
+		.help = "requests per second this VM may have taken (token bucket, like QEMU's "
+			"cryptodev throttle-ops); more wait on its ring; 0: no limit"},
+	{VM(rate_bytes), .key = "rate_bytes", .type = T_UINT, .def = "0", .min = 0,
+		.max = 4000000000u, .flags = F_RUNTIME,
+		.help = "data bytes per second this VM may have taken (like throttle-bps); 0: no "
+			"limit"},
+	{VM(rate_burst_ms), .key = "rate_burst_ms", .type = T_UINT, .def = "100", .min = 1,
+		.max = 10000, .flags = F_RUNTIME,
+		.help = "burst of rate_ops and rate_bytes: the buckets hold this many ms of their "
+			"rate"},
 };
 
 const size_t config_nb_options = sizeof(config_options) / sizeof(config_options[0]);

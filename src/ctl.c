@@ -8,6 +8,7 @@
  * telemetry thread; each goes through the same entry points as a reload.
  */
 #include <errno.h>
+#include <stdlib.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 
 #include "vcryptd/calibrate.h"
 #include "vcryptd/ctl.h"
+#include "vcryptd/share.h"
 #include "vcryptd/stats.h"
 #include "vcryptd/vm.h"
 
@@ -45,7 +47,7 @@ valid_name(const char *n)
 static int
 tel_vm_add(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct vcd_vm_conf vc = {.weight = 1};
+	struct vcd_vm_conf vc = {.weight = 1, .rate_burst_ms = 100};
 	const char *comma = params != NULL ? strchr(params, ',') : NULL;
 	int rc;
 
@@ -72,6 +74,35 @@ tel_vm_remove(const char *cmd, const char *params, struct rte_tel_data *d)
 		return reply(d, "error", "usage: /vcryptd/vm_remove,NAME");
 	rc = vcd_vm_remove(params);
 	return reply(d, rc == 0 ? "removed" : "error", rc == 0 ? params : strerror(-rc));
+}
+
+/* /vcryptd/vm_limit,NAME,OPS,BYTES: a VM's rate limits until the next reload (0: none). */
+static int
+tel_vm_limit(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char name[VCD_NAME_MAX], *end;
+	unsigned long long ops, bytes;
+	const char *p = params != NULL ? strchr(params, ',') : NULL;
+	struct vcd_vm *vm;
+
+	RTE_SET_USED(cmd);
+	if (p == NULL || (size_t)(p - params) >= sizeof(name))
+		return reply(d, "error", "usage: /vcryptd/vm_limit,NAME,OPS_PER_S,BYTES_PER_S");
+	memcpy(name, params, (size_t)(p - params));
+	name[p - params] = '\0';
+	errno = 0;
+	ops = strtoull(p + 1, &end, 10);
+	if (errno != 0 || end == p + 1 || *end != ',' || ops > 100000000)
+		return reply(d, "error", "OPS_PER_S: 0 (no limit) .. 100000000");
+	p = end + 1;
+	bytes = strtoull(p, &end, 10);
+	if (errno != 0 || end == p || *end != '\0' || bytes > 4000000000ull)
+		return reply(d, "error", "BYTES_PER_S: 0 (no limit) .. 4000000000");
+	vm = vcd_vm_find(name);
+	if (vm == NULL)
+		return reply(d, "error", "no such VM");
+	vcd_share_vm_limit(vm, (uint32_t)ops, (uint32_t)bytes);
+	return reply(d, "limited", name);
 }
 
 static int
@@ -173,6 +204,9 @@ vcd_ctl_register(const struct vcd_config *cfg)
 		"Add a VM socket. Parameters: NAME,/absolute/socket/path");
 	rte_telemetry_register_cmd("/vcryptd/vm_remove", tel_vm_remove,
 		"Remove a VM socket (its guest is answered and disconnected). Parameter: NAME");
+	rte_telemetry_register_cmd("/vcryptd/vm_limit", tel_vm_limit,
+		"Limit a VM until the next reload. Parameters: NAME,OPS_PER_S,BYTES_PER_S (0: "
+		"none)");
 	rte_telemetry_register_cmd("/vcryptd/log_level", tel_log_level,
 		"Set vcryptd's log level. Parameter: emerg..debug");
 	rte_telemetry_register_cmd("/vcryptd/calibrate", tel_calibrate,

@@ -9,6 +9,7 @@
 
 #include "vcryptd/opbuild.h"
 #include "vcryptd/share.h"
+#include "vcryptd/vm.h"
 
 struct vcd_share vcd_share = {
 	.quantum = 65536,
@@ -26,8 +27,20 @@ vcd_share_apply(const struct vcd_config *cfg)
 	__atomic_store_n(&vcd_share.slice_cycles, slice, __ATOMIC_RELAXED);
 }
 
-uint32_t
-vcd_share_max_inflight(const struct vcd_vm_conf *vc)
+void
+vcd_share_vm_limit(struct vcd_vm *vm, uint32_t rate_ops, uint32_t rate_bytes)
 {
-	return vc->max_inflight != 0 ? vc->max_inflight : VCD_OPS_PER_WORKER / 4;
+	__atomic_store_n(&vm->rate_ops, rate_ops, __ATOMIC_RELAXED);
+	__atomic_store_n(&vm->rate_bytes, rate_bytes, __ATOMIC_RELAXED);
+}
+
+void
+vcd_share_vm_apply(struct vcd_vm *vm, const struct vcd_vm_conf *vc)
+{
+	__atomic_store_n(&vm->weight, vc->weight, __ATOMIC_RELAXED);
+	__atomic_store_n(&vm->max_inflight,
+		vc->max_inflight != 0 ? vc->max_inflight : VCD_OPS_PER_WORKER / 4,
+		__ATOMIC_RELAXED);
+	__atomic_store_n(&vm->rate_burst_ms, vc->rate_burst_ms, __ATOMIC_RELAXED);
+	vcd_share_vm_limit(vm, vc->rate_ops, vc->rate_bytes);
 }

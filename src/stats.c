@@ -134,6 +134,12 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 			(int64_t)INT_MIN));
 	rte_tel_data_add_dict_u64(d, "cost", rd(&vm->stats.cost));
 	rte_tel_data_add_dict_u64(d, "capped_polls", rd(&vm->stats.capped_polls));
+	rte_tel_data_add_dict_u64(d, "rate_ops", __atomic_load_n(&vm->rate_ops, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(
+		d, "rate_bytes", __atomic_load_n(&vm->rate_bytes, __ATOMIC_RELAXED));
+	rte_tel_data_add_dict_u64(d, "throttled_polls", rd(&vm->stats.throttled_polls));
+	rte_tel_data_add_dict_u64(
+		d, "throttled_us", rd(&vm->stats.throttled_cycles) * 1000000 / rte_get_tsc_hz());
 	latency_dict(d, vm);
 	for (i = 1; i < VCD_CHAIN_ERR_MAX; i++) {
 		char key[40];

@@ -102,8 +102,7 @@ vm_fill(struct vcd_vm *vm, const struct vcd_vm_conf *vc, const struct vcd_worker
 	snprintf(vm->vhost_path, sizeof(vm->vhost_path), "%s", vc->socket);
 	vm->layout = vc->session_layout;
 	vm->max_sessions = vc->max_sessions ? vc->max_sessions : default_max_sessions;
-	vm->weight = vc->weight;
-	vm->max_inflight = vcd_share_max_inflight(vc);
+	vcd_share_vm_apply(vm, vc);
 	vm->worker = w->id;
 	vm->vid = -1;
 	pthread_mutex_init(&vm->ctl_lock, NULL);
@@ -291,10 +290,7 @@ vcd_vms_apply(const struct vcd_config *cur, const struct vcd_config *next)
 			vm->layout = next->vms[j].session_layout;
 			vm->max_sessions = next->vms[j].max_sessions ? next->vms[j].max_sessions
 								     : default_max_sessions;
-			/* These at the worker's next poll. */
-			__atomic_store_n(&vm->weight, next->vms[j].weight, __ATOMIC_RELAXED);
-			__atomic_store_n(&vm->max_inflight, vcd_share_max_inflight(&next->vms[j]),
-				__ATOMIC_RELAXED);
+			vcd_share_vm_apply(vm, &next->vms[j]); /* at the worker's next poll */
 			pthread_mutex_unlock(&vm->ctl_lock);
 			continue;
 		}

@@ -91,6 +91,53 @@ charge(struct vcd_worker *w, struct vcd_vm *vm, uint32_t bytes)
 
 	vm->deficit -= cost;
 	vm->stats.cost += cost;
+	if (unlikely(vm->tb_on)) {
+		vm->tb_ops -= 1;
+		vm->tb_bytes -= bytes;
+	}
+}
+
+/* Whether @vm has spent what it may take this poll: its share of the round, or its tokens. */
+static inline bool
+spent(const struct vcd_vm *vm)
+{
+	return vm->deficit <= 0 || (unlikely(vm->tb_on) && (vm->tb_ops <= 0 || vm->tb_bytes <= 0));
+}
+
+/*
+ * Refill @vm's token buckets (share.h, "Rate limits") for the time since the
+ * last refill; false if it may take nothing now (throttled, time counted).
+ */
+static bool
+admit(const struct vcd_worker *w, struct vcd_vm *vm)
+{
+	uint32_t ro = __atomic_load_n(&vm->rate_ops, __ATOMIC_RELAXED);
+	uint32_t rb = __atomic_load_n(&vm->rate_bytes, __ATOMIC_RELAXED);
+	double dt, burst;
+
+	if (likely((ro | rb) == 0)) {
+		vm->tb_on = false;
+		return true;
+	}
+	burst = RTE_MAX(__atomic_load_n(&vm->rate_burst_ms, __ATOMIC_RELAXED), 1u) / 1000.0;
+	if (!vm->tb_on) {
+		/* Limited from now on: full buckets. */
+		vm->tb_on = true;
+		vm->tb_ops = ro * burst;
+		vm->tb_bytes = rb * burst;
+		vm->tb_last = w->now;
+	}
+	dt = (double)(w->now - vm->tb_last) / (double)w->hz;
+	vm->tb_ops = ro == 0 ? 1 : RTE_MIN(vm->tb_ops + dt * ro, ro * burst);
+	vm->tb_bytes = rb == 0 ? 1 : RTE_MIN(vm->tb_bytes + dt * rb, rb * burst);
+	if (vm->tb_ops > 0 && vm->tb_bytes > 0) {
+		vm->tb_last = w->now;
+		return true;
+	}
+	vm->stats.throttled_polls++;
+	vm->stats.throttled_cycles += w->now - vm->tb_last;
+	vm->tb_last = w->now;
+	return false;
 }
 
 /* One chain off the ring: decode, plan and route, then stage, run or answer it. */
@@ -213,8 +260,9 @@ intake(struct vcd_worker *w, struct vcd_vm *vm, uint16_t n)
 			res = INTAKE_LATER;
 			break;
 		}
-		if (vm->deficit <= 0) {
-			/* Its share of this round is spent: the one popped ahead waits. */
+		if (spent(vm)) {
+			/* Its share of this round, or its tokens, spent: the one popped ahead
+			 * waits. */
 			if (i + 1 < n)
 				vcd_vring_unpop(vr, 1);
 			i++;
@@ -469,6 +517,7 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 
 	for (i = 0; i < nb; i++) {
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
+		bool capped;
 		uint32_t cap;
 		uint16_t avail, n;
 
@@ -488,13 +537,18 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 			continue;
 		}
 		cap = __atomic_load_n(&vm->max_inflight, __ATOMIC_RELAXED);
-		if (unlikely(vm->inflight >= cap)) {
-			vm->stats.capped_polls++; /* waits on its own ring */
-			continue;
+		capped = (uint32_t)avail + vm->inflight > cap;
+		if (unlikely(capped)) {
+			vm->stats.capped_polls++; /* held back by its cap: the rest waits on its
+						     ring */
+			if (vm->inflight >= cap)
+				continue;
 		}
 		n = RTE_MIN(avail, pop_budget(w, vm, cap));
 		if (n == 0)
 			continue; /* no op or staging room: the worker's, not the VM's, limit */
+		if (!admit(w, vm))
+			continue; /* throttled: waits on its own ring */
 		vm->backlogged = true;
 		waiting = true;
 		if (vm->deficit <= 0)
@@ -508,8 +562,8 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 		if (vm->deficit > 0) {
 			if (vcd_vring_avail_count(&vm->vr) == 0)
 				vm->deficit = 0; /* took all it had: no credit carried */
-			else
-				credit = true;
+			else if (!capped)
+				credit = true; /* a capped VM's credit holds no round back */
 		}
 	}
 	if (waiting && !credit)
@@ -680,6 +734,7 @@ worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint16_t 
 	w->lcore = lcore;
 	w->burst = burst;
 	w->nb_backends = vcd_backend_count();
+	w->hz = rte_get_tsc_hz();
 	for (b = 0; b < w->nb_backends; b++) {
 		const struct vcd_backend *be = vcd_backend_get(b);
 		struct vcd_stage *st = &w->stage[b];

@@ -23,12 +23,20 @@
  * requests waiting still has credit, a round begins: each such VM gets
  * weight x [daemon] quantum (as many rounds at once as it takes for one of
  * them to be in credit again, so a large request's debt costs no empty
- * polls).  A VM at its in-flight cap, or whose request waits for a
- * resource, takes no part in the round test: it waits on its own ring while
+ * polls).  A VM held back by its in-flight cap, or whose request
+ * waits for a resource, takes no part in the round test: it waits on its own ring while
  * the others go on.  Bound: over any interval in which VMs i and j both have
  * requests waiting, their served costs divided by their weights differ by
  * at most quantum + the largest request cost (the classic DRR bound, with
  * the overdraw variant's extra request).
+ *
+ * Rate limits.  A VM may be limited in requests and data bytes per second
+ * ([vm] rate_ops, rate_bytes; vcryptctl limit), as QEMU's in-process
+ * cryptodev backends are by throttle-ops and throttle-bps: two token
+ * buckets, refilled at their rate and holding rate_burst_ms of it.  A VM
+ * takes requests while both hold tokens (the last may overdraw them, as the
+ * deficit); an empty bucket keeps its requests on its ring, with no part in
+ * the round test, and counts the time (throttled_cycles).
  *
  * Slices.  Requests too large for a queue pair run on the synchronous path,
  * which now works them off a slice at a time (sync.h, vcd_sync_work()): at
@@ -56,7 +64,15 @@ extern struct vcd_share vcd_share;
 /* Main thread: the [daemon] sharing settings of @cfg, for the workers' next poll. */
 void vcd_share_apply(const struct vcd_config *cfg);
 
-/* A VM's in-flight cap: [vm] max_inflight, or by default a quarter of a worker's ops. */
-uint32_t vcd_share_max_inflight(const struct vcd_vm_conf *vc);
+struct vcd_vm;
+
+/*
+ * Control: @vc's weight, in-flight cap (max_inflight, or by default a quarter
+ * of a worker's ops) and rate limits for @vm, from its worker's next poll.
+ */
+void vcd_share_vm_apply(struct vcd_vm *vm, const struct vcd_vm_conf *vc);
+
+/* Control: @vm's rate limits only (vcryptctl limit), until the next reload. */
+void vcd_share_vm_limit(struct vcd_vm *vm, uint32_t rate_ops, uint32_t rate_bytes);
 
 #endif /* VCRYPTD_SHARE_H */

@@ -51,6 +51,8 @@ struct vcd_vm_stats {
 	/* Sharing (share.h): the cost charged for its requests, polls it spent at its cap. */
 	uint64_t cost;
 	uint64_t capped_polls;
+	uint64_t throttled_polls;  /* polls it had requests waiting but no tokens */
+	uint64_t throttled_cycles; /* time it spent so (TSC cycles) */
 	/* Completed requests by latency (taken off the ring -> answered): bucket i counts
 	 * latencies in [2^i, 2^(i+1)) TSC cycles. */
 	uint64_t lat_hist[VCD_LAT_BUCKETS];
@@ -68,6 +70,9 @@ struct vcd_vm {
 	/* Sharing (share.h): control stores them (reload), the worker reads them per poll. */
 	uint32_t weight;
 	uint32_t max_inflight;
+	uint32_t rate_ops;
+	uint32_t rate_bytes;
+	uint32_t rate_burst_ms;
 
 	/* Control. */
 	pthread_mutex_t ctl_lock;
@@ -91,6 +96,11 @@ struct vcd_vm {
 	uint16_t nb_big;   /* of which large requests in the worker's table (sync.h) */
 	bool backlogged;   /* requests waiting that it may take (this poll) */
 	int64_t deficit;   /* DWRR (share.h) */
+	/* Rate limits (share.h): token buckets, in requests and bytes; tb_on while limited. */
+	bool tb_on;
+	double tb_ops;
+	double tb_bytes;
+	uint64_t tb_last; /* TSC of the last refill */
 	struct vcd_vm_stats stats;
 
 	/* Table (vm.c); everything above is reset when a slot is reused. */

@@ -79,6 +79,7 @@ struct vcd_worker {
 	struct vcd_chain bounce_chain; /* ... and its destination */
 	/* Sharing (share.h), read from vcd_share once per poll. */
 	uint64_t slice_cycles;
+	uint64_t hz; /* TSC */
 	uint32_t quantum;
 	uint32_t req_cost;
 	/*

@@ -22,6 +22,16 @@ CASE:
             requests wait on the VMs' rings, where the scheduler decides.
   weights   3 VMs of weights 1, 2, 4 at the same size: shares within 15 %
             of 1/7, 2/7, 4/7.
+  limits    vm0 limited to 500 requests/s (vcryptctl limit), then instead to
+            2 MB/s (both about a tenth of what crypto_openssl's 3DES gives): what it is served over 2 s within 10 % of the limit
+            (its frontend at full depth); vm1 beside it is served at least
+            half of what it was served alone (alone measured before and
+            after: the host's speed drifts); throttled time counted.
+  caps      vm0 with max_inflight = 8 and a frontend 512 deep: never more than
+            8 in flight (read while it runs), capped_polls counted; vm1
+            beside it served at least 42 % of what it was served alone (its
+            fair share is half; 60 % measured, 35 % when a capped VM's
+            credit held the rounds back).
   noisy     a victim at 64 B, queue depth 1, while a neighbour sends 1 MiB
             3DES-CBC and AES-CBC requests at queue depth 32: every victim
             request answered, none later than MAX_VICTIM_MS; the worker's
@@ -108,6 +118,92 @@ def saturate(sizes):
     return [b - a for a, b in zip(c0, c1)]
 
 
+def rates(procs_args, seconds=MEASURE_S):
+    """Served cost and requests per VM per second while the given frontends run."""
+    procs = [frontend(i, a) for i, a in procs_args]
+    time.sleep(1.5)
+    t0, s0 = time.monotonic(), tel("/vcryptd/sharing")
+    time.sleep(seconds)
+    t1, s1 = time.monotonic(), tel("/vcryptd/sharing")
+    v = {i: tel(f"/vcryptd/vm,vm{i}") for i, _ in procs_args}
+    for p in procs:
+        if p.poll() is not None:
+            fail(f"a frontend stopped during the measurement: {p.communicate()[1][-400:]}")
+        p.kill()
+        p.wait()
+    return {i: (s1[f"vm{i}"]["cost"] - s0[f"vm{i}"]["cost"]) / (t1 - t0) for i, _ in procs_args}, v
+
+
+def load(size, depth="64"):
+    return ["--throughput", "--algo", "3des-cbc", "--sizes", str(size), "--ops", "100000000",
+            "--ring-size", "1024", "--queue-depth", depth, "--burst", "32"]
+
+
+def ctl(*args):
+    out = subprocess.run([CTL, "-f", PREFIX, *args], capture_output=True, text=True, check=False)
+    if out.returncode != 0 or "error" in out.stdout:
+        fail(f"vcryptctl {' '.join(args)}: {out.stdout.strip()} {out.stderr.strip()}")
+
+
+def alone_rate():
+    """vm1's served cost per second on its own."""
+    return rates([(1, load(4096))])[0][1]
+
+
+def beside(alone, got, what, floor):
+    """@alone: vm1 alone before and after (the host's speed drifts); @got: beside vm0."""
+    alone = sum(alone) / len(alone)
+    print(f"{what}: vm1 served {got / 1e6:.1f} MB/s of cost beside vm0, {alone / 1e6:.1f} alone")
+    if got < floor * alone:
+        fail(f"{what}: vm1 got {got:.0f} < {100 * floor:.0f} % of {alone:.0f} alone")
+
+
+def limits():
+    alone = [alone_rate()]
+    for ops, bps in ((500, 0), (0, 2000000)):
+        ctl("limit", "vm0", str(ops), str(bps))
+        r, v = rates([(0, load(4096, "512")), (1, load(4096))])
+        served_ops = r[0] / (4096 + REQUEST_COST)
+        served_bytes = served_ops * 4096
+        print(f"limits: vm0 limited to {ops} op/s, {bps} B/s: served {served_ops:.0f} op/s, "
+              f"{served_bytes:.0f} B/s; throttled {v[0]['throttled_us']} us")
+        got, want = (served_ops, ops) if ops else (served_bytes, bps)
+        if abs(got - want) > 0.1 * want:
+            fail(f"vm0: served {got:.0f}/s, not within 10 % of its limit {want}")
+        if v[0]["throttled_polls"] == 0:
+            fail("vm0 was never throttled: the test tested nothing")
+        ctl("limit", "vm0", "0", "0")
+        alone.append(alone_rate())
+        ctl("limit", "vm0", str(ops), str(bps))
+        # vm0 takes a tenth at most: vm1 gets the rest; held back with vm0, it got 35 %.
+        beside(alone[-2:], r[1], "limits", 0.5)
+    ctl("limit", "vm0", "0", "0")
+
+
+def caps():
+    alone = [alone_rate()]
+    procs = [frontend(0, load(4096, "512")), frontend(1, load(4096))]
+    time.sleep(1.5)
+    most = 0
+    for _ in range(20):
+        most = max(most, tel("/vcryptd/sharing")["vm0"]["inflight"])
+        time.sleep(0.05)
+    for p in procs:
+        p.kill()
+        p.wait()
+    r, v = rates([(0, load(4096, "512")), (1, load(4096))])
+    print(f"caps: vm0 at most {most} in flight (cap 8), capped_polls {v[0]['capped_polls']}, "
+          f"served {r[0] / 1e6:.1f} MB/s of cost")
+    if most > 8:
+        fail(f"vm0 had {most} requests in flight, over its cap of 8")
+    if v[0]["capped_polls"] == 0:
+        fail("vm0 never reached its cap: the test tested nothing")
+    alone.append(alone_rate())
+    # Its fair share is half (equal weights), 60 % measured; before a capped VM's
+    # credit stopped holding rounds back, vm1 got 35 %.
+    beside(alone, r[1], "caps", 0.42)
+
+
 def jain(x):
     return sum(x) ** 2 / (len(x) * sum(v * v for v in x))
 
@@ -173,5 +269,6 @@ def noisy():
         fail(f"{longs} of {slices} slices over twice slice_us")
 
 
-{"fairness": fairness, "weights": weights, "noisy": noisy}[CASE]()
+{"fairness": fairness, "weights": weights, "noisy": noisy, "limits": limits,
+ "caps": caps}[CASE]()
 print(f"sharing {CASE}: OK")

@@ -27,6 +27,8 @@ usage(FILE *f)
 		"  show [VM]              daemon info and VMs, or one VM's counters\n"
 		"  add NAME SOCKET        serve a new VM on SOCKET (absolute path)\n"
 		"  remove NAME            answer, disconnect and remove a VM\n"
+		"  limit NAME OPS BYTES   rate limits until the next reload: requests and\n"
+		"                         bytes per second (0: no limit)\n"
 		"  log-level LEVEL        emerg alert crit err warning notice info debug\n"
 		"  config                 the running configuration\n"
 		"  raw TELEMETRY_COMMAND  e.g. raw /vcryptd/workers\n"
@@ -100,6 +102,8 @@ command(int argc, char **argv, char *buf, size_t len)
 		snprintf(buf, len, "/vcryptd/vm_add,%s,%s", argv[1], argv[2]);
 	else if (strcmp(verb, "remove") == 0 && argc == 2)
 		snprintf(buf, len, "/vcryptd/vm_remove,%s", argv[1]);
+	else if (strcmp(verb, "limit") == 0 && argc == 4)
+		snprintf(buf, len, "/vcryptd/vm_limit,%s,%s,%s", argv[1], argv[2], argv[3]);
 	else if (strcmp(verb, "log-level") == 0 && argc == 2)
 		snprintf(buf, len, "/vcryptd/log_level,%s", argv[1]);
 	else if (strcmp(verb, "config") == 0 && argc == 1)
