@@ -145,6 +145,14 @@ const struct option_desc config_options[] = {
 		.flags = F_RUNTIME,
 		.help = "work on large requests (the synchronous path) per worker poll, in "
 			"microseconds"},
+	{DAEMON(idle_backoff_us), .key = "idle_backoff_us", .type = T_UINT, .def = "0", .min = 0,
+		.max = 10000000, .flags = F_RUNTIME,
+		.help = "a worker that found no work for this long backs off: rte_pause() in its "
+			"second half, then sleeps idle_sleep_us per empty poll; 0: pure polling"},
+	{DAEMON(idle_sleep_us), .key = "idle_sleep_us", .type = T_UINT, .def = "50", .min = 1,
+		.max = 100000, .flags = F_RUNTIME,
+		.help = "sleep of a backed-off worker per empty poll: what a request waits at "
+			"most, plus the kernel's timer slack"},
 	{DAEMON(max_sessions_per_vm), .key = "max_sessions_per_vm", .type = T_UINT, .def = "1024",
 		.min = 1, .max = 65536, .flags = F_RUNTIME,
 		.help = "crypto sessions one VM may hold open"},

@@ -25,6 +25,9 @@ vcd_share_apply(const struct vcd_config *cfg)
 	__atomic_store_n(&vcd_share.quantum, cfg->quantum, __ATOMIC_RELAXED);
 	__atomic_store_n(&vcd_share.request_cost, cfg->request_cost, __ATOMIC_RELAXED);
 	__atomic_store_n(&vcd_share.slice_cycles, slice, __ATOMIC_RELAXED);
+	__atomic_store_n(&vcd_share.idle_backoff, rte_get_tsc_hz() / 1000000 * cfg->idle_backoff_us,
+		__ATOMIC_RELAXED);
+	__atomic_store_n(&vcd_share.idle_sleep_us, cfg->idle_sleep_us, __ATOMIC_RELAXED);
 }
 
 void

@@ -280,6 +280,14 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "slice_max_us",
 			rd(&w->stats.slice_max_cycles) * 1000000 / rte_get_tsc_hz());
 		rte_tel_data_add_dict_u64(c, "rounds", rd(&w->stats.rounds));
+		rte_tel_data_add_dict_u64(c, "sleeps", rd(&w->stats.sleeps));
+		rte_tel_data_add_dict_u64(
+			c, "sleep_us", rd(&w->stats.sleep_cycles) * 1000000 / rte_get_tsc_hz());
+		/* Busy share of the worker's time since start: polls that found work. */
+		rte_tel_data_add_dict_u64(c, "busy_percent",
+			rd(&w->stats.busy_cycles) * 100 /
+				RTE_MAX(rd(&w->stats.busy_cycles) + rd(&w->stats.idle_cycles),
+					(uint64_t)1));
 		rte_tel_data_add_dict_u64(c, "partial_enqueues", partial_enqueues(w));
 		/* Free stacks: back to their start once every VM is drained (soak checks). */
 		rte_tel_data_add_dict_u64(

@@ -9,6 +9,7 @@
 #include <pthread.h>
 #include <signal.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <unistd.h>
 
 #include <rte_cryptodev.h>
@@ -469,6 +470,8 @@ refresh_share(struct vcd_worker *w)
 	w->quantum = __atomic_load_n(&vcd_share.quantum, __ATOMIC_RELAXED);
 	w->req_cost = __atomic_load_n(&vcd_share.request_cost, __ATOMIC_RELAXED);
 	w->slice_cycles = __atomic_load_n(&vcd_share.slice_cycles, __ATOMIC_RELAXED);
+	w->idle_backoff = __atomic_load_n(&vcd_share.idle_backoff, __ATOMIC_RELAXED);
+	w->idle_sleep_us = __atomic_load_n(&vcd_share.idle_sleep_us, __ATOMIC_RELAXED);
 }
 
 /*
@@ -599,17 +602,45 @@ poll_once(struct vcd_worker *w)
 	return work;
 }
 
+/*
+ * An empty poll @idle_for cycles after the last one with work (share.h,
+ * "Idle"): back off if configured and nothing is in flight.  Returns the TSC
+ * after it.
+ */
+static uint64_t
+idle(struct vcd_worker *w, uint64_t idle_for, uint64_t now)
+{
+	uint64_t after;
+	unsigned int i;
+
+	if (likely(w->idle_backoff == 0) || idle_for < w->idle_backoff / 2 ||
+		w->res.nb_op_free != w->res.nb_ops || w->nb_big != 0)
+		return now;
+	if (idle_for < w->idle_backoff) {
+		for (i = 0; i < 64; i++)
+			rte_pause();
+		return rte_rdtsc();
+	}
+	usleep(w->idle_sleep_us);
+	after = rte_rdtsc();
+	w->stats.sleeps++;
+	w->stats.sleep_cycles += after - now;
+	return after;
+}
+
 int
 vcd_worker_main(void *arg)
 {
 	struct vcd_worker *w = arg;
-	uint64_t t0 = rte_rdtsc();
+	uint64_t t0 = rte_rdtsc(), last_work = t0;
 
 	sigset_t cut;
 
 	VCD_LOG(INFO, "worker %u running on lcore %u with %u VM(s)", w->id, rte_lcore_id(),
 		vcd_worker_vm_count(w));
 	w->thread = pthread_self();
+	/* The back-off's short sleeps (idle()) as asked, not 50 us later: 1 us timer slack. */
+	prctl(PR_SET_TIMERSLACK, 1000UL, 0, 0, 0);
 	sigemptyset(&cut);
 	sigaddset(&cut, VCD_SIG_NOTIFY_CUT);
 	pthread_sigmask(SIG_UNBLOCK, &cut, NULL);
@@ -622,7 +653,9 @@ vcd_worker_main(void *arg)
 		if (work != 0) {
 			w->stats.busy_polls++;
 			w->stats.busy_cycles += t1 - t0;
+			last_work = t1;
 		} else {
+			t1 = idle(w, t1 - last_work, t1);
 			w->stats.idle_cycles += t1 - t0;
 		}
 		t0 = t1;

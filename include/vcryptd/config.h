@@ -80,7 +80,9 @@ struct vcd_config {
 	uint32_t quantum;
 	uint32_t request_cost;
 	uint32_t slice_us;
-	int log_level; /* RTE_LOG_EMERG (1) .. RTE_LOG_DEBUG (8) */
+	uint32_t idle_backoff_us; /* idle this long: back off (0: pure polling) */
+	uint32_t idle_sleep_us;   /* ... by sleeping this long per idle poll */
+	int log_level;            /* RTE_LOG_EMERG (1) .. RTE_LOG_DEBUG (8) */
 	char socket_dir[PATH_MAX];
 	char socket_group[64];
 	char socket_mode[8];

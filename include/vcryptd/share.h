@@ -43,6 +43,12 @@
  * most [daemon] slice_us of work per poll, the rest of the poll serving the
  * other VMs.
  *
+ * Idle.  A worker with nothing to do polls on (the default), or, with
+ * [daemon] idle_backoff_us, backs off once it has found no work for that
+ * long and holds no request: rte_pause() between polls for the second half
+ * of that time, then a sleep of idle_sleep_us per empty poll (worker.c,
+ * idle()).  A request that arrives meanwhile waits for the sleep to end.
+ *
  * Threads: vcd_share_apply() on the main thread (start, reload); workers
  * read vcd_share once per poll.
  */
@@ -57,6 +63,8 @@ struct vcd_share {
 	uint32_t quantum;      /* bytes of cost per round, times the VM's weight */
 	uint32_t request_cost; /* bytes: a request's fixed cost */
 	uint64_t slice_cycles; /* TSC cycles of synchronous work per poll */
+	uint64_t idle_backoff; /* TSC cycles without work before a worker backs off; 0: never */
+	uint32_t idle_sleep_us;
 };
 
 extern struct vcd_share vcd_share;

@@ -46,7 +46,9 @@ struct vcd_worker_stats {
 	uint64_t sync_slices;  /* polls that worked on large requests (vcd_sync_work()) */
 	uint64_t slices_long;  /* ... for more than twice the slice */
 	uint64_t slice_max_cycles;
-	uint64_t rounds; /* DWRR rounds (share.h) */
+	uint64_t sleeps;       /* idle back-off: sleeps taken (share.h, "Idle") */
+	uint64_t sleep_cycles; /* ... and the time they took (part of idle_cycles) */
+	uint64_t rounds;       /* DWRR rounds (share.h) */
 };
 
 struct vcd_worker {
@@ -79,6 +81,8 @@ struct vcd_worker {
 	struct vcd_chain bounce_chain; /* ... and its destination */
 	/* Sharing (share.h), read from vcd_share once per poll. */
 	uint64_t slice_cycles;
+	uint64_t idle_backoff;
+	uint32_t idle_sleep_us;
 	uint64_t hz; /* TSC */
 	uint32_t quantum;
 	uint32_t req_cost;

@@ -32,6 +32,10 @@ CASE:
             beside it served at least 42 % of what it was served alone (its
             fair share is half; 60 % measured, 35 % when a capped VM's
             credit held the rounds back).
+  idle      idle_backoff_us = 1000 (by reload, from pure polling): requests at
+            200/s (a 5 ms gap) all answered while the worker sleeps between
+            them (sleeps counted, none before the reload); the wake-up
+            latency is printed, not judged (docs/PERFORMANCE.md).
   noisy     a victim at 64 B, queue depth 1, while a neighbour sends 1 MiB
             3DES-CBC and AES-CBC requests at queue depth 32: every victim
             request answered, none later than MAX_VICTIM_MS; the worker's
@@ -204,6 +208,36 @@ def caps():
     beside(alone, r[1], "caps", 0.42)
 
 
+def idle():
+    def run():
+        p = frontend(0, ["--latency", "--algo", "aes-cbc-128", "--sizes", "64", "--ops", "600",
+                         "--rate", "200", "--json", "--style", "dpdk"])
+        out = finish([p])[0]
+        lat = json.loads([line for line in out.splitlines() if line.startswith("{")][-1])
+        if lat["errors"] != 0 or lat["ops"] != 600:
+            fail(f"latency run: {lat}")
+        return lat, tel("/vcryptd/workers")["worker0"]
+
+    lat, w = run()
+    print(f"idle: pure polling: p50 {lat['p50_us']} us p99 {lat['p99_us']} us, "
+          f"sleeps {w['sleeps']}")
+    if w["sleeps"] != 0:
+        fail("the worker slept with idle_backoff_us = 0")
+    conf = os.path.join(os.environ["VCD_DIR"], "vcryptd.conf")
+    with open(conf, "a") as f:
+        f.write("\n[daemon]\n" if "[daemon]" not in open(conf).read() else "")
+    text = open(conf).read().replace("[daemon]\n", "[daemon]\nidle_backoff_us = 1000\n", 1)
+    open(conf, "w").write(text)
+    os.kill(int(os.environ["VCD_DAEMON_PID"]), 1)  # SIGHUP: reload
+    time.sleep(1.0)
+    s0 = w["sleeps"]
+    lat, w = run()
+    print(f"idle: backoff 1000 us, sleep 50 us: p50 {lat['p50_us']} us p99 {lat['p99_us']} us, "
+          f"sleeps {w['sleeps'] - s0}, slept {w['sleep_us']} us, busy {w['busy_percent']} %")
+    if w["sleeps"] == s0:
+        fail("the worker never slept with idle_backoff_us = 1000")
+
+
 def jain(x):
     return sum(x) ** 2 / (len(x) * sum(v * v for v in x))
 
@@ -270,5 +304,5 @@ def noisy():
 
 
 {"fairness": fairness, "weights": weights, "noisy": noisy, "limits": limits,
- "caps": caps}[CASE]()
+ "caps": caps, "idle": idle}[CASE]()
 print(f"sharing {CASE}: OK")
