@@ -120,8 +120,8 @@ _Static_assert(SIZE_MAX_BYTES < VCD_THRESHOLD_NEVER, "sizes must not collide wit
 
 const struct option_desc config_options[] = {
 	{DAEMON(lcores), .key = "lcores", .type = T_LCORES, .def = "0-1",
-		.help = "EAL lcore list; the first is the main (control) lcore, the rest run "
-			"workers"},
+		.help = "EAL lcore list (N, N-M, or N@CPU to place lcore N on a CPU); the first "
+			"is the main (control) lcore, the rest run workers"},
 	{DAEMON(burst), .key = "burst", .type = T_UINT, .def = "32", .min = 1, .max = VCD_BURST_MAX,
 		.help = "requests per cryptodev burst"},
 	{DAEMON(qp_depth), .key = "qp_depth", .type = T_UINT, .def = "2048", .min = 16,

@@ -35,6 +35,8 @@ vcd_lcore_list_parse(const char *list, uint16_t *ids, unsigned int max)
 		lo = hi = strtoul(p, &end, 10);
 		if (*end == '-' && isdigit((unsigned char)end[1]))
 			hi = strtoul(end + 1, &end, 10);
+		else if (*end == '@' && isdigit((unsigned char)end[1]))
+			strtoul(end + 1, &end, 10); /* lcore N on CPU C: EAL --lcores */
 		if (hi < lo || hi >= RTE_MAX_LCORE)
 			return -EINVAL;
 		for (unsigned long v = lo; v <= hi; v++, n++) {

@@ -166,7 +166,8 @@ vcd_config_eal_argv(const struct vcd_config *c, const char *prog, char **argv, i
 	struct argv_buf a = {.argv = argv, .max = max, .p = storage, .left = storage_len};
 
 	push(&a, "%s", prog);
-	push(&a, "-l");
+	/* "N@C" pins lcore N to CPU C: EAL's --lcores; a plain list is -l's. */
+	push(&a, strchr(c->lcores, '@') != NULL ? "--lcores" : "-l");
 	push(&a, "%s", c->lcores);
 	if (!c->hugepages) {
 		push(&a, "--no-huge");

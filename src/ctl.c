@@ -105,6 +105,30 @@ tel_vm_limit(const char *cmd, const char *params, struct rte_tel_data *d)
 	return reply(d, "limited", name);
 }
 
+/* /vcryptd/vm_move,NAME,WORKER: move a VM to another worker, through the drain. */
+static int
+tel_vm_move(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	char name[VCD_NAME_MAX], *end;
+	const char *p = params != NULL ? strchr(params, ',') : NULL;
+	unsigned long to;
+	int rc;
+
+	RTE_SET_USED(cmd);
+	if (p == NULL || (size_t)(p - params) >= sizeof(name))
+		return reply(d, "error", "usage: /vcryptd/vm_move,NAME,WORKER");
+	memcpy(name, params, (size_t)(p - params));
+	name[p - params] = '\0';
+	errno = 0;
+	to = strtoul(p + 1, &end, 10);
+	if (errno != 0 || end == p + 1 || *end != '\0')
+		return reply(d, "error", "WORKER: a worker number (see /vcryptd/workers)");
+	rc = vcd_vm_move(name, to > UINT32_MAX ? UINT32_MAX : (unsigned int)to);
+	if (rc == -EINVAL)
+		return reply(d, "error", "no such worker (see /vcryptd/workers)");
+	return reply(d, rc == 0 ? "moved" : "error", rc == 0 ? name : strerror(-rc));
+}
+
 static int
 tel_log_level(const char *cmd, const char *params, struct rte_tel_data *d)
 {
@@ -207,6 +231,8 @@ vcd_ctl_register(const struct vcd_config *cfg)
 	rte_telemetry_register_cmd("/vcryptd/vm_limit", tel_vm_limit,
 		"Limit a VM until the next reload. Parameters: NAME,OPS_PER_S,BYTES_PER_S (0: "
 		"none)");
+	rte_telemetry_register_cmd("/vcryptd/vm_move", tel_vm_move,
+		"Move a VM to another worker, through the drain. Parameters: NAME,WORKER");
 	rte_telemetry_register_cmd("/vcryptd/log_level", tel_log_level,
 		"Set vcryptd's log level. Parameter: emerg..debug");
 	rte_telemetry_register_cmd("/vcryptd/calibrate", tel_calibrate,

@@ -171,7 +171,7 @@ reload(struct vcd_config *cur, const struct vcd_cli *cli)
 static void
 run(struct vcd_config *cfg, const struct vcd_cli *cli)
 {
-	uint64_t last_requests = 0, last_tsc = rte_rdtsc();
+	uint64_t last_requests = 0, last_tsc = rte_rdtsc(), last_sample = last_tsc;
 	unsigned int tick = 0;
 
 	VCD_LOG(NOTICE, "vcryptd %s ready: %u VM socket(s), %u worker(s), %u backend(s)",
@@ -189,6 +189,13 @@ run(struct vcd_config *cfg, const struct vcd_cli *cli)
 			reload(cfg, cli);
 		}
 		vcd_workers_watch();
+		{
+			uint64_t now = rte_rdtsc();
+
+			vcd_workers_sample();
+			vcd_vms_sample((double)(now - last_sample) / (double)rte_get_tsc_hz());
+			last_sample = now;
+		}
 		vcd_vms_reset_broken();
 		vcd_ctl_poll();
 		if (++tick % 20 == 0)

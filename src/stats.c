@@ -269,6 +269,8 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 			return -1;
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_u64(c, "lcore", w->lcore);
+		rte_tel_data_add_dict_u64(c, "vms", vcd_worker_vm_count(w));
+		rte_tel_data_add_dict_u64(c, "load_percent", (uint64_t)(100 * w->load + 0.5));
 		rte_tel_data_add_dict_u64(c, "polls", rd(&w->stats.polls));
 		rte_tel_data_add_dict_u64(c, "busy_polls", rd(&w->stats.busy_polls));
 		rte_tel_data_add_dict_u64(c, "busy_cycles", rd(&w->stats.busy_cycles));

@@ -583,6 +583,36 @@ vcd_vhost_unserve(struct vcd_vm *vm)
 	pthread_mutex_unlock(&vm->ctl_lock);
 }
 
+int
+vcd_vhost_move(struct vcd_vm *vm, struct vcd_worker *to)
+{
+	struct vcd_worker *from = vcd_worker_get(vm->worker);
+	bool was_running;
+	int rc;
+
+	pthread_mutex_lock(&vm->ctl_lock);
+	was_running = vm->want == VCD_VM_RUNNING;
+	ring_stop(vm); /* drained: every request taken has been answered */
+	rc = vcd_worker_detach(from, vm);
+	/* Neither worker looks at the VM now (or the old one may: it stays there). */
+	vm->deficit = 0;
+	vm->tb_on = false;
+	vm->backlogged = false;
+	if (rc == 0 && vcd_worker_attach(to, vm) == 0) {
+		vm->worker = to->id;
+	} else {
+		vcd_worker_attach(from, vm);
+		rc = rc != 0 ? rc : -ENOSPC;
+	}
+	if (was_running)
+		ring_try_start(vm);
+	pthread_mutex_unlock(&vm->ctl_lock);
+	if (rc == 0)
+		VCD_LOG(NOTICE, "%s: moved from worker %u to worker %u", vm->name, from->id,
+			to->id);
+	return rc;
+}
+
 void
 vcd_vhost_drop(struct vcd_vm *vm)
 {

@@ -80,6 +80,7 @@ vcd_vm_find_path(const char *vhost_path)
 	return NULL;
 }
 
+/* The worker with the least measured busy share (vcd_workers_sample()); ties: fewer VMs. */
 static struct vcd_worker *
 least_loaded_worker(void)
 {
@@ -87,10 +88,109 @@ least_loaded_worker(void)
 	unsigned int i;
 
 	for (i = 1; i < vcd_worker_count(); i++) {
-		if (vcd_worker_vm_count(vcd_worker_get(i)) < vcd_worker_vm_count(best))
-			best = vcd_worker_get(i);
+		struct vcd_worker *w = vcd_worker_get(i);
+
+		if (w->load < best->load - 0.02 ||
+			(w->load <= best->load + 0.02 &&
+				vcd_worker_vm_count(w) < vcd_worker_vm_count(best)))
+			best = w;
 	}
 	return best;
+}
+
+void
+vcd_vms_sample(double dt_s)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&table_lock);
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		struct vcd_vm *vm = vcd_vm_at(i);
+		uint64_t c;
+
+		if (vm == NULL)
+			continue;
+		c = __atomic_load_n(&vm->stats.cost, __ATOMIC_RELAXED);
+		vm->cost_rate = 0.75 * vm->cost_rate + 0.25 * (double)(c - vm->cost_seen) / dt_s;
+		vm->cost_seen = c;
+	}
+	pthread_mutex_unlock(&table_lock);
+}
+
+/* Rebalance when the busiest and idlest workers differ by this much busy share. */
+#define REBALANCE_GAP 0.25
+
+/*
+ * table_lock held, after a VM was added or removed: if the busiest worker is
+ * REBALANCE_GAP busier than the idlest and has more than one VM, move to the
+ * idlest the VM whose estimated share of the busiest (its cost rate's part of
+ * that worker's load) comes closest to half the gap, if moving it narrows
+ * the gap.  One move at most, through the drain (vcd_vhost_move()).
+ */
+static void
+rebalance_locked(void)
+{
+	struct vcd_worker *busy = NULL, *idle = NULL;
+	struct vcd_vm *pick = NULL;
+	double gap, total = 0, best = 1e300;
+	unsigned int i;
+
+	for (i = 0; i < vcd_worker_count(); i++) {
+		struct vcd_worker *w = vcd_worker_get(i);
+
+		if (busy == NULL || w->load > busy->load)
+			busy = w;
+		if (idle == NULL || w->load < idle->load)
+			idle = w;
+	}
+	if (busy == NULL || busy == idle || vcd_worker_vm_count(busy) < 2)
+		return;
+	gap = busy->load - idle->load;
+	if (gap < REBALANCE_GAP)
+		return;
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		struct vcd_vm *vm = vcd_vm_at(i);
+
+		if (vm != NULL && vm->worker == busy->id)
+			total += vm->cost_rate;
+	}
+	if (total <= 0)
+		return;
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		struct vcd_vm *vm = vcd_vm_at(i);
+		double share, miss;
+
+		if (vm == NULL || vm->worker != busy->id)
+			continue;
+		share = busy->load * vm->cost_rate / total;
+		miss = share > gap / 2 ? share - gap / 2 : gap / 2 - share;
+		if (share > 0 && share < gap && miss < best) {
+			best = miss;
+			pick = vm;
+		}
+	}
+	if (pick != NULL) {
+		VCD_LOG(NOTICE, "rebalance: worker %u %.0f %% busy, worker %u %.0f %%: moving %s",
+			busy->id, 100 * busy->load, idle->id, 100 * idle->load, pick->name);
+		vcd_vhost_move(pick, idle);
+	}
+}
+
+int
+vcd_vm_move(const char *name, unsigned int worker)
+{
+	struct vcd_vm *vm;
+	int rc;
+
+	if (worker >= vcd_worker_count())
+		return -EINVAL;
+	pthread_mutex_lock(&table_lock);
+	vm = vcd_vm_find(name);
+	rc = vm == NULL                ? -ENOENT
+		: vm->worker == worker ? 0
+				       : vcd_vhost_move(vm, vcd_worker_get(worker));
+	pthread_mutex_unlock(&table_lock);
+	return rc;
 }
 
 static void
@@ -148,6 +248,8 @@ vcd_vm_add(const struct vcd_vm_conf *vc)
 
 	pthread_mutex_lock(&table_lock);
 	rc = add_locked(vc);
+	if (rc == 0 && serving)
+		rebalance_locked();
 	pthread_mutex_unlock(&table_lock);
 	if (rc == 0 && serving)
 		VCD_LOG(NOTICE, "%s: added (socket %s)", vc->name, vc->socket);
@@ -211,8 +313,10 @@ vcd_vm_remove(const char *name)
 
 	pthread_mutex_lock(&table_lock);
 	vm = vcd_vm_find(name);
-	if (vm != NULL)
+	if (vm != NULL) {
 		remove_locked(vm);
+		rebalance_locked();
+	}
 	pthread_mutex_unlock(&table_lock);
 	if (vm == NULL)
 		return -ENOENT;

@@ -754,6 +754,24 @@ vcd_workers_watch(void)
 	}
 }
 
+void
+vcd_workers_sample(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < nb_workers; i++) {
+		struct vcd_worker *w = &workers[i];
+		uint64_t b = __atomic_load_n(&w->stats.busy_cycles, __ATOMIC_RELAXED);
+		uint64_t d = __atomic_load_n(&w->stats.idle_cycles, __ATOMIC_RELAXED);
+		uint64_t db = b - w->busy_seen, dd = d - w->idle_seen;
+
+		if (db + dd != 0)
+			w->load = 0.75 * w->load + 0.25 * ((double)db / (double)(db + dd));
+		w->busy_seen = b;
+		w->idle_seen = d;
+	}
+}
+
 /* Main lcore: worker @id on @lcore, with @nb_mbufs mbufs. */
 static int
 worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint16_t burst,

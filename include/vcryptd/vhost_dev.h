@@ -27,6 +27,16 @@ void vcd_vhost_unserve(struct vcd_vm *vm);
 /* Drop @vm's frontend (as unserve does) and listen for it again on the same socket. */
 void vcd_vhost_drop(struct vcd_vm *vm);
 
+/*
+ * Control: move @vm to worker @to through the drain: its ring stops once
+ * every request taken has its answer, the old worker lets go, the new one
+ * takes it and the ring starts again where it stopped (nothing lost, nothing
+ * answered twice).  0, or -ETIMEDOUT if the old worker did not let go (the
+ * VM then stays where it was).
+ */
+struct vcd_worker;
+int vcd_vhost_move(struct vcd_vm *vm, struct vcd_worker *to);
+
 /* Start / stop the relay thread, when there is one. */
 int vcd_vhost_start(void);
 void vcd_vhost_stop(void);

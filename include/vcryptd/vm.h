@@ -81,6 +81,8 @@ struct vcd_vm {
 	bool ring_disabled; /* SET_VRING_ENABLE 0 seen */
 	bool ring_refused;  /* the frontend's ring failed our checks (logged once) */
 	bool stopping;      /* daemon shutting down: never restart the ring */
+	uint64_t cost_seen; /* main thread: stats.cost at the last sample */
+	double cost_rate;   /* ... served cost per second, smoothed (placement) */
 	uint64_t connections;
 	uint64_t sessions_created;
 	uint64_t sessions_refused;
@@ -124,6 +126,13 @@ struct vcd_vm *vcd_vm_at(unsigned int idx); /* NULL for an unused slot */
 unsigned int vcd_vm_slot(const struct vcd_vm *vm);
 /* Main loop: drop the frontends whose guest memory raised SIGBUS (guard.h). */
 void vcd_vms_reset_broken(void);
+/*
+ * Main loop, once per tick (@dt_s seconds): each VM's served cost per second,
+ * smoothed (vcd_vm.cost_rate), for placement.
+ */
+void vcd_vms_sample(double dt_s);
+/* Move VM @name to worker @worker (vcryptctl move): 0, -ENOENT, -EINVAL, -ETIMEDOUT. */
+int vcd_vm_move(const char *name, unsigned int worker);
 unsigned int vcd_vm_count(void);
 struct vcd_vm *vcd_vm_find(const char *name);
 struct vcd_vm *vcd_vm_find_path(const char *vhost_path);

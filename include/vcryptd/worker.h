@@ -66,6 +66,9 @@ struct vcd_worker {
 	uint64_t notify_seq;  /* odd while a call-fd write runs */
 	uint64_t notify_cut;  /* the write the watchdog interrupted */
 	uint64_t notify_seen; /* main thread: notify_seq at its last tick */
+	/* Main thread: busy share of the last ticks (placement), from these samples. */
+	uint64_t busy_seen, idle_seen;
+	double load; /* 0..1, smoothed */
 
 	struct vcd_opres res;
 	uint32_t threshold[2];    /* vcd_route's, read once per poll */
@@ -122,6 +125,9 @@ struct vcd_worker *vcd_worker_get(unsigned int id);
  * that was already running at the previous tick (guard.h).
  */
 void vcd_workers_watch(void);
+
+/* Main thread, once per tick: each worker's busy share, smoothed (vcd_worker.load). */
+void vcd_workers_sample(void);
 
 /* lcore entry point (rte_eal_remote_launch). */
 int vcd_worker_main(void *arg);

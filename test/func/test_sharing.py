@@ -36,6 +36,12 @@ CASE:
             200/s (a 5 ms gap) all answered while the worker sleeps between
             them (sleeps counted, none before the reload); the wake-up
             latency is printed, not judged (docs/PERFORMANCE.md).
+  placement two workers (lcores 0@0,1@1,2@1): three VMs verify every result in
+            a loop while they are moved between the workers 12 times
+            (vcryptctl move) and a fourth VM is added, verified and removed;
+            every frontend run must pass (a lost answer times out, one
+            answered twice is an error) and each VM's requests all be
+            answered OK.
   noisy     a victim at 64 B, queue depth 1, while a neighbour sends 1 MiB
             3DES-CBC and AES-CBC requests at queue depth 32: every victim
             request answered, none later than MAX_VICTIM_MS; the worker's
@@ -238,6 +244,53 @@ def idle():
         fail("the worker never slept with idle_backoff_us = 1000")
 
 
+def placement():
+    def verify(i, sock=None):
+        args = ["--verify", "--algo", "aes-cbc-128,aes-cbc-128-hmac-sha1", "--sizes",
+                "64,4096,100000", "--ops", "64", "--queue-depth", "32", "--seed", str(i)]
+        if sock is not None:
+            return subprocess.Popen([BENCH, "--socket", sock, "--timeout", "20000", *args],
+                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        return frontend(i, args)
+
+    runs = {i: verify(i) for i in range(3)}
+    done = 0
+    moves = 0
+
+    def keep_going():
+        nonlocal done
+        for i, p in list(runs.items()):
+            if p.poll() is not None:
+                finish([p])
+                done += 1
+                runs[i] = verify(i)
+
+    for k in range(12):
+        vm = k % 3
+        to = tel(f"/vcryptd/vm,vm{vm}")["worker"] ^ 1
+        ctl("move", f"vm{vm}", str(to))
+        moves += 1
+        if tel(f"/vcryptd/vm,vm{vm}")["worker"] != to:
+            fail(f"vm{vm} is not on worker {to} after the move")
+        keep_going()
+        time.sleep(0.2)
+        keep_going()
+    sock3 = os.path.join(os.environ["VCD_DIR"], "vm3.sock")
+    ctl("add", "vm3", sock3)
+    finish([verify(3, sock3)])
+    ctl("remove", "vm3")
+    keep_going()
+    finish(list(runs.values()))
+    done += len(runs)
+    for i in range(3):
+        v = tel(f"/vcryptd/vm,vm{i}")
+        if v["requests"] == 0 or v["requests"] != v["ok"] or v["inflight"] != 0:
+            fail(f"vm{i}: requests {v['requests']} ok {v['ok']} inflight {v['inflight']}")
+    w = tel("/vcryptd/workers")
+    print(f"placement: {moves} moves, {done} verify runs passed, vm3 added and removed; "
+          f"VMs per worker now {[w[k]['vms'] for k in sorted(w)]}")
+
+
 def jain(x):
     return sum(x) ** 2 / (len(x) * sum(v * v for v in x))
 
@@ -304,5 +357,5 @@ def noisy():
 
 
 {"fairness": fairness, "weights": weights, "noisy": noisy, "limits": limits,
- "caps": caps, "idle": idle}[CASE]()
+ "caps": caps, "idle": idle, "placement": placement}[CASE]()
 print(f"sharing {CASE}: OK")

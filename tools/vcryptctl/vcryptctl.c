@@ -29,6 +29,7 @@ usage(FILE *f)
 		"  remove NAME            answer, disconnect and remove a VM\n"
 		"  limit NAME OPS BYTES   rate limits until the next reload: requests and\n"
 		"                         bytes per second (0: no limit)\n"
+		"  move NAME WORKER       move a VM to another worker (nothing lost)\n"
 		"  log-level LEVEL        emerg alert crit err warning notice info debug\n"
 		"  config                 the running configuration\n"
 		"  raw TELEMETRY_COMMAND  e.g. raw /vcryptd/workers\n"
@@ -104,6 +105,8 @@ command(int argc, char **argv, char *buf, size_t len)
 		snprintf(buf, len, "/vcryptd/vm_remove,%s", argv[1]);
 	else if (strcmp(verb, "limit") == 0 && argc == 4)
 		snprintf(buf, len, "/vcryptd/vm_limit,%s,%s,%s", argv[1], argv[2], argv[3]);
+	else if (strcmp(verb, "move") == 0 && argc == 3)
+		snprintf(buf, len, "/vcryptd/vm_move,%s,%s", argv[1], argv[2]);
 	else if (strcmp(verb, "log-level") == 0 && argc == 2)
 		snprintf(buf, len, "/vcryptd/log_level,%s", argv[1]);
 	else if (strcmp(verb, "config") == 0 && argc == 1)
