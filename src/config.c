@@ -156,6 +156,11 @@ const struct option_desc config_options[] = {
 	{DAEMON(max_sessions_per_vm), .key = "max_sessions_per_vm", .type = T_UINT, .def = "1024",
 		.min = 1, .max = 65536, .flags = F_RUNTIME,
 		.help = "crypto sessions one VM may hold open"},
+	{DAEMON(session_pool), .key = "session_pool", .type = T_UINT, .def = "0", .min = 0,
+		.max = 4194304,
+		.help = "crypto sessions of all VMs together (sized at start); a VM added later "
+			"whose quota does not fit is refused; 0: the configured VMs' quotas plus "
+			"four VMs of max_sessions_per_vm"},
 	{DAEMON(hugepages), .key = "hugepages", .type = T_BOOL, .def = "no",
 		.help = "use hugepages; no gives EAL --no-huge, fine for memfd guests"},
 	{DAEMON(memory_mb), .key = "memory_mb", .type = T_UINT, .def = "512", .min = 64,

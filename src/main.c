@@ -84,18 +84,15 @@ start_eal(const struct vcd_config *cfg, const struct vcd_cli *cli, const char *p
 }
 
 /*
- * Cryptodev sessions per backend: every configured VM's quota plus room for
- * four more VMs of the default quota, added later by reload or vcryptctl.
+ * VM sessions the daemon is sized for ([daemon] session_pool): by default
+ * every configured VM's quota plus room for four more VMs of the default
+ * quota; VMs added later must fit in what is left (vm.c).
  */
 static uint32_t
 total_sessions(const struct vcd_config *cfg)
 {
-	uint32_t n = 4 * cfg->max_sessions_per_vm;
-	unsigned int i;
-
-	for (i = 0; i < cfg->nb_vms; i++)
-		n += cfg->vms[i].max_sessions ? cfg->vms[i].max_sessions : cfg->max_sessions_per_vm;
-	return n;
+	return cfg->session_pool != 0 ? cfg->session_pool
+				      : vcd_vm_quotas(cfg) + 4 * cfg->max_sessions_per_vm;
 }
 
 static uint64_t
@@ -215,6 +212,8 @@ serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 	if (rc == 0)
 		rc = vcd_backends_init(
 			cfg, rte_lcore_count() - 1, cfg->qp_depth, 3 * total_sessions(cfg));
+	if (rc == 0)
+		vcd_vms_set_pool(total_sessions(cfg));
 	if (rc == 0)
 		rc = vcd_dma_init();
 	if (rc == 0) {

@@ -26,6 +26,38 @@ static struct vcd_vm vms[VCD_MAX_VMS];
 static unsigned int high; /* slots [0, high) have been used */
 static pthread_mutex_t table_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint32_t default_max_sessions;
+static uint32_t session_pool = UINT32_MAX; /* VM sessions the backends are sized for */
+
+uint32_t
+vcd_vm_quotas(const struct vcd_config *cfg)
+{
+	uint32_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < cfg->nb_vms; i++)
+		n += cfg->vms[i].max_sessions ? cfg->vms[i].max_sessions : cfg->max_sessions_per_vm;
+	return n;
+}
+
+void
+vcd_vms_set_pool(uint32_t sessions)
+{
+	session_pool = sessions;
+}
+
+/* table_lock held: the session quotas of the VMs there are. */
+static uint64_t
+quotas_locked(void)
+{
+	uint64_t n = 0;
+	unsigned int i;
+
+	for (i = 0; i < high; i++) {
+		if (vms[i].in_use)
+			n += vms[i].max_sessions;
+	}
+	return n;
+}
 static bool serving;
 
 unsigned int
@@ -217,8 +249,18 @@ add_locked(const struct vcd_vm_conf *vc)
 	unsigned int i;
 	int rc;
 
+	uint32_t quota = vc->max_sessions ? vc->max_sessions : default_max_sessions;
+
 	if (vcd_vm_find(vc->name) != NULL)
 		return -EEXIST;
+	if (quotas_locked() + quota > session_pool) {
+		VCD_LOG(ERR,
+			"[vm %s]: its %u sessions do not fit: the VMs there are hold %llu of the "
+			"%u the daemon was sized for; raise [daemon] session_pool (restart) or "
+			"lower this VM's max_sessions",
+			vc->name, quota, (unsigned long long)quotas_locked(), session_pool);
+		return -ENOBUFS;
+	}
 	for (i = 0; i < VCD_MAX_VMS && vm == NULL; i++) {
 		if (!vms[i].in_use && !vms[i].reserved)
 			vm = &vms[i];

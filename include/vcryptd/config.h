@@ -72,6 +72,7 @@ struct vcd_config {
 	bool vhost_proxy;
 	uint32_t mbuf_pool_size;
 	uint32_t max_sessions_per_vm;
+	uint32_t session_pool; /* sessions of all VMs together; 0: configured + 4 VMs' worth */
 	bool hugepages;
 	uint32_t memory_mb;
 	bool in_memory;

@@ -131,6 +131,10 @@ void vcd_vms_reset_broken(void);
  * smoothed (vcd_vm.cost_rate), for placement.
  */
 void vcd_vms_sample(double dt_s);
+/* The sessions @cfg's VMs may hold together (their quotas). */
+uint32_t vcd_vm_quotas(const struct vcd_config *cfg);
+/* Main, at start: the session pool every VM's quota must fit in ([daemon] session_pool). */
+void vcd_vms_set_pool(uint32_t sessions);
 /* Move VM @name to worker @worker (vcryptctl move): 0, -ENOENT, -EINVAL, -ETIMEDOUT. */
 int vcd_vm_move(const char *name, unsigned int worker);
 unsigned int vcd_vm_count(void);

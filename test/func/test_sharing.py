@@ -42,6 +42,9 @@ CASE:
             every frontend run must pass (a lost answer times out, one
             answered twice is an error) and each VM's requests all be
             answered OK.
+  pool      session_pool = 2048 and one VM of the default quota (1024): a VM
+            added at run time fits, a third is refused with an error naming
+            [daemon] session_pool, and fits once the second is removed.
   noisy     a victim at 64 B, queue depth 1, while a neighbour sends 1 MiB
             3DES-CBC and AES-CBC requests at queue depth 32: every victim
             request answered, none later than MAX_VICTIM_MS; the worker's
@@ -291,6 +294,30 @@ def placement():
           f"VMs per worker now {[w[k]['vms'] for k in sorted(w)]}")
 
 
+def pool():
+    d = os.environ["VCD_DIR"]
+
+    def add(name):
+        return subprocess.run([CTL, "-f", PREFIX, "add", name, os.path.join(d, name + ".sock")],
+                              capture_output=True, text=True, check=False).stdout
+
+    out = add("vm1")
+    if "added" not in out:
+        fail(f"vm1 (1024 of 2048 left) refused: {out}")
+    out = add("vm2")
+    if "error" not in out:
+        fail(f"vm2 added beyond the session pool: {out}")
+    log = open(os.path.join(d, "daemon.log")).read()
+    if "raise [daemon] session_pool" not in log:
+        fail("the refusal does not name [daemon] session_pool")
+    ctl("remove", "vm1")
+    out = add("vm2")
+    if "added" not in out:
+        fail(f"vm2 refused after vm1 was removed: {out}")
+    finish([frontend(0, ["--verify", "--algo", "aes-cbc-128", "--sizes", "64", "--ops", "4"])])
+    print(f"pool: vm1 added, vm2 refused ({out.strip()} after vm1 left)")
+
+
 def jain(x):
     return sum(x) ** 2 / (len(x) * sum(v * v for v in x))
 
@@ -357,5 +384,5 @@ def noisy():
 
 
 {"fairness": fairness, "weights": weights, "noisy": noisy, "limits": limits,
- "caps": caps, "idle": idle, "placement": placement}[CASE]()
+ "caps": caps, "idle": idle, "placement": placement, "pool": pool}[CASE]()
 print(f"sharing {CASE}: OK")
