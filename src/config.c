@@ -153,6 +153,14 @@ const struct option_desc config_options[] = {
 		.max = 100000, .flags = F_RUNTIME,
 		.help = "sleep of a backed-off worker per empty poll: what a request waits at "
 			"most, plus the kernel's timer slack"},
+	{DAEMON(notify_delay_us), .key = "notify_delay_us", .type = T_UINT, .def = "0", .min = 0,
+		.max = 10000, .flags = F_RUNTIME,
+		.help = "adaptive coalescing of guest notifications (interrupt-driven guests): "
+			"under load a notification waits for a batch of completions, at most this "
+			"long; 0: one notification per ring per poll"},
+	{DAEMON(notify_batch), .key = "notify_batch", .type = T_UINT, .def = "32", .min = 2,
+		.max = 1024, .flags = F_RUNTIME,
+		.help = "most completions one coalesced notification waits for"},
 	{DAEMON(max_sessions_per_vm), .key = "max_sessions_per_vm", .type = T_UINT, .def = "1024",
 		.min = 1, .max = 65536, .flags = F_RUNTIME,
 		.help = "crypto sessions one VM may hold open"},

@@ -28,6 +28,9 @@ vcd_share_apply(const struct vcd_config *cfg)
 	__atomic_store_n(&vcd_share.idle_backoff, rte_get_tsc_hz() / 1000000 * cfg->idle_backoff_us,
 		__ATOMIC_RELAXED);
 	__atomic_store_n(&vcd_share.idle_sleep_us, cfg->idle_sleep_us, __ATOMIC_RELAXED);
+	__atomic_store_n(&vcd_share.notify_delay, rte_get_tsc_hz() / 1000000 * cfg->notify_delay_us,
+		__ATOMIC_RELAXED);
+	__atomic_store_n(&vcd_share.notify_batch, cfg->notify_batch, __ATOMIC_RELAXED);
 }
 
 void

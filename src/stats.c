@@ -112,6 +112,7 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 	rte_tel_data_add_dict_u64(d, "bytes", rd(&vm->stats.bytes));
 	rte_tel_data_add_dict_u64(d, "inflight", __atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "notifications", rd(&vm->stats.notifications));
+	rte_tel_data_add_dict_u64(d, "coalesced", rd(&vm->stats.coalesced));
 	rte_tel_data_add_dict_u64(d, "bursts", rd(&vm->stats.bursts));
 	rte_tel_data_add_dict_u64(d, "routed_cpu_ops", rd(&vm->stats.routed_ops[VCD_BACKEND_CPU]));
 	rte_tel_data_add_dict_u64(

@@ -422,10 +422,37 @@ sync_state(struct vcd_worker *w, struct vcd_vm *vm)
 		__atomic_store_n(&vm->have, want, __ATOMIC_RELEASE);
 	} else if (vm->inflight == 0) {
 		/* Drained: every chain taken has its used entry; make them visible. */
-		if (vcd_vring_flush(&vm->vr))
+		if (vcd_vring_flush(&vm->vr) || vm->notify_owed)
 			notify(w, vm);
+		vm->notify_owed = false;
+		vm->owed = 0;
 		__atomic_store_n(&vm->have, want, __ATOMIC_RELEASE);
 	}
+}
+
+/*
+ * Coalescing (share.h): the notification @vm is owed goes out now if its
+ * completions reached the target or the oldest has waited notify_delay; the
+ * target adapts to what was found.
+ */
+static void
+notify_coalesced(struct vcd_worker *w, struct vcd_vm *vm)
+{
+	bool full = vm->owed >= vm->notify_target;
+
+	if (!full && w->now - vm->owed_since < w->notify_delay)
+		return; /* a batch is building up */
+	if (w->now - vm->last_notify > 2 * w->notify_delay)
+		vm->notify_target = 1; /* quiet: at once from now on */
+	else if (full)
+		vm->notify_target = RTE_MIN(2 * RTE_MAX(vm->notify_target, 1u), w->notify_batch);
+	else
+		vm->notify_target = RTE_MAX(vm->owed, 1u);
+	vm->stats.coalesced += vm->owed - 1;
+	notify(w, vm);
+	vm->notify_owed = false;
+	vm->owed = 0;
+	vm->last_notify = w->now;
 }
 
 static void
@@ -435,11 +462,29 @@ publish(struct vcd_worker *w, unsigned int nb)
 
 	for (i = 0; i < nb; i++) {
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
+		uint32_t n;
 
 		/* A stopped VM's ring belongs to the control thread. */
-		if (vm != NULL && vm->have == VCD_VM_RUNNING && vm->vr.pending_used != 0 &&
-			vcd_vring_flush(&vm->vr))
-			notify(w, vm);
+		if (vm == NULL || vm->have != VCD_VM_RUNNING)
+			continue;
+		n = vm->vr.pending_used;
+		if (likely(w->notify_delay == 0)) {
+			/* One per poll (and one still owed from coalescing turned off). */
+			if ((n != 0 && vcd_vring_flush(&vm->vr)) || unlikely(vm->notify_owed)) {
+				notify(w, vm);
+				vm->notify_owed = false;
+			}
+			continue;
+		}
+		if (n != 0 && vcd_vring_flush(&vm->vr) && !vm->notify_owed) {
+			vm->notify_owed = true;
+			vm->owed_since = w->now;
+			vm->owed = 0;
+		}
+		if (vm->notify_owed) {
+			vm->owed += n;
+			notify_coalesced(w, vm);
+		}
 	}
 }
 
@@ -472,6 +517,8 @@ refresh_share(struct vcd_worker *w)
 	w->slice_cycles = __atomic_load_n(&vcd_share.slice_cycles, __ATOMIC_RELAXED);
 	w->idle_backoff = __atomic_load_n(&vcd_share.idle_backoff, __ATOMIC_RELAXED);
 	w->idle_sleep_us = __atomic_load_n(&vcd_share.idle_sleep_us, __ATOMIC_RELAXED);
+	w->notify_delay = __atomic_load_n(&vcd_share.notify_delay, __ATOMIC_RELAXED);
+	w->notify_batch = __atomic_load_n(&vcd_share.notify_batch, __ATOMIC_RELAXED);
 }
 
 /*

@@ -83,6 +83,8 @@ struct vcd_config {
 	uint32_t slice_us;
 	uint32_t idle_backoff_us; /* idle this long: back off (0: pure polling) */
 	uint32_t idle_sleep_us;   /* ... by sleeping this long per idle poll */
+	uint32_t notify_delay_us; /* adaptive notification coalescing: most delay; 0: off */
+	uint32_t notify_batch;    /* ... and most completions per notification */
 	int log_level;            /* RTE_LOG_EMERG (1) .. RTE_LOG_DEBUG (8) */
 	char socket_dir[PATH_MAX];
 	char socket_group[64];

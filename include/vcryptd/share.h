@@ -49,6 +49,18 @@
  * of that time, then a sleep of idle_sleep_us per empty poll (worker.c,
  * idle()).  A request that arrives meanwhile waits for the sleep to end.
  *
+ * Notification coalescing.  By default a ring whose guest wants
+ * notifications gets one per poll that answered something.  With
+ * [daemon] notify_delay_us, the used index is still published every poll,
+ * but the eventfd write waits until the VM's completions since the last one
+ * reach its batch target, or the oldest of them is notify_delay_us old
+ * (worker.c, publish()).  The target adapts as a NIC's interrupt
+ * moderation does: a notification that found the target reached within the
+ * delay doubles it (up to notify_batch); one sent because the delay ran out
+ * sets it to the completions it carried; a quiet VM (more than twice the
+ * delay since the last) goes back to 1, which notifies at once: a lightly
+ * loaded guest sees no added latency.
+ *
  * Threads: vcd_share_apply() on the main thread (start, reload); workers
  * read vcd_share once per poll.
  */
@@ -65,6 +77,8 @@ struct vcd_share {
 	uint64_t slice_cycles; /* TSC cycles of synchronous work per poll */
 	uint64_t idle_backoff; /* TSC cycles without work before a worker backs off; 0: never */
 	uint32_t idle_sleep_us;
+	uint64_t notify_delay; /* TSC cycles a coalesced notification may wait; 0: off */
+	uint32_t notify_batch;
 };
 
 extern struct vcd_share vcd_share;

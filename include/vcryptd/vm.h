@@ -42,6 +42,7 @@ struct vcd_vm_stats {
 	uint64_t no_status; /* chains that could not carry a status: used len 0 */
 	uint64_t chain_err[VCD_CHAIN_ERR_MAX];
 	uint64_t notifications; /* call eventfd writes */
+	uint64_t coalesced;     /* completions a notification carried beyond the first */
 	uint64_t bursts;        /* polls that took at least one chain */
 	/* Routing: requests sent to a backend of each role (route.h), with their bytes. */
 	uint64_t routed_ops[2];
@@ -103,6 +104,12 @@ struct vcd_vm {
 	double tb_ops;
 	double tb_bytes;
 	uint64_t tb_last; /* TSC of the last refill */
+	/* Notification coalescing (share.h): a notification owed since owed_since, for owed. */
+	bool notify_owed;
+	uint32_t owed;
+	uint32_t notify_target;
+	uint64_t owed_since;
+	uint64_t last_notify;
 	struct vcd_vm_stats stats;
 
 	/* Table (vm.c); everything above is reset when a slot is reused. */

@@ -86,6 +86,8 @@ struct vcd_worker {
 	uint64_t slice_cycles;
 	uint64_t idle_backoff;
 	uint32_t idle_sleep_us;
+	uint64_t notify_delay;
+	uint32_t notify_batch;
 	uint64_t hz; /* TSC */
 	uint32_t quantum;
 	uint32_t req_cost;

@@ -45,6 +45,11 @@ CASE:
   pool      session_pool = 2048 and one VM of the default quota (1024): a VM
             added at run time fits, a third is refused with an error naming
             [daemon] session_pool, and fits once the second is removed.
+  notify    an interrupt-driven frontend (linux style) at full depth, then
+            notify_delay_us = 200 by reload, then 0 again: every run answered
+            (a notification held and never sent would stall it), completions
+            coalesced (counted) only while it is on; notifications per
+            request printed for each.
   noisy     a victim at 64 B, queue depth 1, while a neighbour sends 1 MiB
             3DES-CBC and AES-CBC requests at queue depth 32: every victim
             request answered, none later than MAX_VICTIM_MS; the worker's
@@ -217,6 +222,38 @@ def caps():
     beside(alone, r[1], "caps", 0.42)
 
 
+def reload_with(key, value):
+    """Set [daemon] KEY = VALUE in the daemon's file and reload (SIGHUP)."""
+    conf = os.path.join(os.environ["VCD_DIR"], "vcryptd.conf")
+    lines = [ln for ln in open(conf).read().splitlines() if not ln.startswith(key + " =")]
+    i = lines.index("[daemon]")
+    lines.insert(i + 1, f"{key} = {value}")
+    open(conf, "w").write("\n".join(lines) + "\n")
+    os.kill(int(os.environ["VCD_DAEMON_PID"]), 1)
+    time.sleep(1.0)
+
+
+def notify():
+    results = []
+    for delay in (0, 200, 0):
+        if delay != 0 or results:
+            reload_with("notify_delay_us", delay)
+        v0 = tel("/vcryptd/vm,vm0")
+        finish([frontend(0, ["--throughput", "--algo", "aes-cbc-128", "--sizes", "64", "--ops",
+                             "200000", "--queue-depth", "64", "--style", "linux"])])
+        v1 = tel("/vcryptd/vm,vm0")
+        req = v1["requests"] - v0["requests"]
+        notes = v1["notifications"] - v0["notifications"]
+        coal = v1["coalesced"] - v0["coalesced"]
+        print(f"notify: notify_delay_us {delay}: {req} requests, {notes} notifications "
+              f"({notes / req:.4f} per request), {coal} coalesced")
+        if v1["requests"] != v1["ok"] or v1["inflight"] != 0:
+            fail(f"not every request answered: {v1['requests']} taken, {v1['ok']} ok")
+        if (coal != 0) != (delay != 0):
+            fail(f"coalesced {coal} with notify_delay_us {delay}")
+        results.append(notes / req)
+
+
 def idle():
     def run():
         p = frontend(0, ["--latency", "--algo", "aes-cbc-128", "--sizes", "64", "--ops", "600",
@@ -232,13 +269,7 @@ def idle():
           f"sleeps {w['sleeps']}")
     if w["sleeps"] != 0:
         fail("the worker slept with idle_backoff_us = 0")
-    conf = os.path.join(os.environ["VCD_DIR"], "vcryptd.conf")
-    with open(conf, "a") as f:
-        f.write("\n[daemon]\n" if "[daemon]" not in open(conf).read() else "")
-    text = open(conf).read().replace("[daemon]\n", "[daemon]\nidle_backoff_us = 1000\n", 1)
-    open(conf, "w").write(text)
-    os.kill(int(os.environ["VCD_DAEMON_PID"]), 1)  # SIGHUP: reload
-    time.sleep(1.0)
+    reload_with("idle_backoff_us", 1000)
     s0 = w["sleeps"]
     lat, w = run()
     print(f"idle: backoff 1000 us, sleep 50 us: p50 {lat['p50_us']} us p99 {lat['p99_us']} us, "
@@ -384,5 +415,5 @@ def noisy():
 
 
 {"fairness": fairness, "weights": weights, "noisy": noisy, "limits": limits,
- "caps": caps, "idle": idle, "placement": placement, "pool": pool}[CASE]()
+ "caps": caps, "idle": idle, "placement": placement, "pool": pool, "notify": notify}[CASE]()
 print(f"sharing {CASE}: OK")
