@@ -63,6 +63,9 @@ usage: scripts/bench.sh [options]
   --cpus MAIN,WORKER  CPUs: control lcore + client, worker lcore (default 0,1)
   --stall S           seconds without an answer that count as a stall (default 5)
   --no-raw, --no-vcryptd, --no-example, --no-routed, --no-latency   skip a part
+  --sharing           the sharing phase only (scripts/bench_sharing.py): aggregate
+                      throughput with 1, 8 and 64 VMs on one worker, Jain's index over 8
+                      VMs of different sizes, a victim's latency beside a noisy neighbour
   --keep DIR          keep raw outputs and logs in DIR (default: a temporary directory)
   --report DIR        print the report of a run kept with --keep DIR again (same options)
 EOF
@@ -96,6 +99,7 @@ RUN_RT=1
 RUN_LAT=1
 KEEP=""
 REPORT=""
+SHARING=0
 
 die() {
 	echo "bench.sh: $*" >&2
@@ -112,6 +116,7 @@ while [ $# -gt 0 ]; do
 	--no-routed) RUN_RT=0 ;;
 	--no-latency) RUN_LAT=0 ;;
 	--out-of-place) PLACE=out ;;
+	--sharing) SHARING=1 ;;
 	-h | --help)
 		usage
 		exit 0
@@ -150,6 +155,11 @@ while [ $# -gt 0 ]; do
 	esac
 	shift
 done
+if [ "$SHARING" = 1 ]; then
+	# shellcheck disable=SC2046
+	exec python3 "$ROOT/scripts/bench_sharing.py" --build "$BUILD" $([ "$JSON" = 1 ] && echo --json) \
+		$([ "$QUICK" = 1 ] && echo --seconds 2)
+fi
 
 if [ "$QUICK" = 1 ]; then
 	: "${SIZES:=64,1024,4096,16384}" "${REPS:=3}" "${OPS:=200000}" "${BYTES:=268435456}"
