@@ -47,7 +47,7 @@ valid_name(const char *n)
 static int
 tel_vm_add(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-	struct vcd_vm_conf vc = {.weight = 1, .rate_burst_ms = 100};
+	struct vcd_vm_conf vc = {.weight = 1, .rate_burst_ms = 100, .max_dataqueues = 1};
 	const char *comma = params != NULL ? strchr(params, ',') : NULL;
 	int rc;
 

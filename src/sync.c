@@ -236,7 +236,8 @@ sync_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	}
 	st->done_ops++;
 	st->done_bytes += l->src_len;
-	vcd_vcreq_answer(vm, c->status, c->head, c->wr_len, res, l->src_len, w->now, rte_rdtsc());
+	vcd_vcreq_answer(
+		vm, c->vr, c->status, c->head, c->wr_len, res, l->src_len, w->now, rte_rdtsc());
 }
 
 /*
@@ -274,6 +275,7 @@ big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 		s->op_type != VIRTIO_CRYPTO_SYM_OP_CIPHER;
 	b->hashed = false;
 	b->status = c->status;
+	b->vr = c->vr;
 	b->len = l->src_len;
 	b->used_len = c->wr_len;
 	b->head = c->head;
@@ -314,7 +316,7 @@ big_done(struct vcd_worker *w, uint16_t i, uint64_t now)
 		w->bounce_busy = false;
 	st->done_ops++;
 	st->done_bytes += b->len;
-	vcd_vcreq_answer(b->vm, b->status, b->head, b->used_len, res, b->len, b->t0, now);
+	vcd_vcreq_answer(b->vm, b->vr, b->status, b->head, b->used_len, res, b->len, b->t0, now);
 	vcd_count_add(&b->sess->inflight, -1);
 	b->vm->inflight--;
 	b->vm->nb_big--;

@@ -80,8 +80,6 @@ struct vhu_msg {
 #define VCD_PROTOCOL_FEATURES                                                                      \
 	((1ULL << VHOST_USER_PROTOCOL_F_CRYPTO_SESSION) | (1ULL << VHOST_USER_PROTOCOL_F_REPLY_ACK))
 
-#define DATA_QUEUE 0
-
 static struct vcd_vm *vm_by_vid[RTE_MAX_VHOST_DEVICE];
 static bool use_proxy;
 static mode_t socket_mode = 0660;
@@ -116,42 +114,76 @@ vm_set_run(struct vcd_vm *vm, uint32_t want)
 	}
 }
 
-/* Stop the data ring: every request taken gets its answer first. ctl_lock held. */
+/* Stop the data rings: every request taken gets its answer first. ctl_lock held. */
 static void
 ring_stop(struct vcd_vm *vm)
 {
+	unsigned int q;
+
 	if (vm->want == VCD_VM_STOPPED && vm->have == VCD_VM_STOPPED)
 		return;
 	vm_set_run(vm, VCD_VM_STOPPED);
-	/* Tell the library where we are, so GET_VRING_BASE answers the right index. */
-	rte_vhost_set_vring_base(vm->vid, DATA_QUEUE, vm->vr.last_avail, vm->vr.used_idx);
-	free(vm->vr.mem);
-	vm->vr.mem = NULL;
-	VCD_LOG(DEBUG, "%s: ring stopped at avail %u used %u", vm->name, vm->vr.last_avail,
-		vm->vr.used_idx);
+	for (q = 0; q < vm->nb_vq; q++) {
+		struct vcd_vring *vr = &vm->vq[q];
+
+		/* Tell the library where we are, so GET_VRING_BASE answers the right index. */
+		rte_vhost_set_vring_base(vm->vid, vr->qid, vr->last_avail, vr->used_idx);
+		free(vr->mem);
+		vr->mem = NULL;
+		VCD_LOG(DEBUG, "%s: queue %u stopped at avail %u used %u", vm->name, vr->qid,
+			vr->last_avail, vr->used_idx);
+	}
 }
 
-/* Start the data ring if it is fully described. ctl_lock held. */
+/* The data queues (of the first max_dataqueues) the frontend has fully described and not disabled.
+ */
+static uint32_t
+queues_ready(const struct vcd_vm *vm)
+{
+	uint32_t ready = 0, q;
+
+	for (q = 0; q < vm->max_dataqueues && q < VCD_MAX_DATAQ; q++) {
+		struct rte_vhost_vring vv;
+
+		if (!(vm->ring_disabled & (1u << q)) &&
+			rte_vhost_get_vhost_vring(vm->vid, (uint16_t)q, &vv) == 0 &&
+			vv.desc != NULL && vv.avail != NULL && vv.used != NULL && vv.kickfd >= 0)
+			ready |= 1u << q;
+	}
+	return ready;
+}
+
+/*
+ * Start the data queues that are fully described; one that became ready
+ * while the others run joins them through a stop (drain) and a start.
+ * ctl_lock held.
+ */
 static void
 ring_try_start(struct vcd_vm *vm)
 {
-	struct rte_vhost_vring vv;
 	struct rte_vhost_memory *mem = NULL;
 	uint64_t features = 0;
-	uint16_t last_avail, last_used;
-	int rc;
+	uint32_t ready, running = 0, q;
+	int rc = 0;
 
-	if (!vm->connected || vm->stopping || vm->ring_disabled || vm->have == VCD_VM_RUNNING)
+	if (!vm->connected || vm->stopping)
 		return;
-	if (rte_vhost_get_vhost_vring(vm->vid, DATA_QUEUE, &vv) != 0 || vv.desc == NULL ||
-		vv.avail == NULL || vv.used == NULL || vv.kickfd < 0)
+	ready = queues_ready(vm);
+	for (q = 0; q < vm->nb_vq; q++)
+		running |= 1u << vm->vq[q].qid;
+	if (vm->have == VCD_VM_RUNNING) {
+		if ((ready & ~running) == 0)
+			return;
+		ring_stop(vm); /* a queue joins: through the drain */
+	}
+	if (ready == 0)
 		return;
 	if (rte_vhost_get_mem_table(vm->vid, &mem) != 0)
 		return;
 	/* PCI backends (QAT) read buf_iova: their IOMMU must know this memory table. */
 	rc = vcd_dma_map_vm(vm->vid, mem);
+	free(mem);
 	if (rc != 0) {
-		free(mem);
 		if (!vm->ring_refused)
 			VCD_LOG(WARNING,
 				"%s: data ring not started: guest memory not DMA-mapped (%s)",
@@ -160,23 +192,42 @@ ring_try_start(struct vcd_vm *vm)
 		return;
 	}
 	rte_vhost_get_negotiated_features(vm->vid, &features);
-	rte_vhost_get_vring_base(vm->vid, DATA_QUEUE, &last_avail, &last_used);
-	rc = vcd_vring_setup(&vm->vr, vm->vid, DATA_QUEUE, mem,
-		(features & (1ULL << VIRTIO_RING_F_EVENT_IDX)) != 0, last_avail, last_used);
-	if (rc != 0) {
-		free(mem);
+	vm->nb_vq = 0;
+	for (q = 0; q < VCD_MAX_DATAQ && rc == 0; q++) {
+		uint16_t last_avail, last_used;
+
+		if (!(ready & (1u << q)))
+			continue;
+		if (rte_vhost_get_mem_table(vm->vid, &mem) != 0)
+			break;
+		rte_vhost_get_vring_base(vm->vid, (uint16_t)q, &last_avail, &last_used);
+		rc = vcd_vring_setup(&vm->vq[vm->nb_vq], vm->vid, (uint16_t)q, mem,
+			(features & (1ULL << VIRTIO_RING_F_EVENT_IDX)) != 0, last_avail, last_used);
+		if (rc != 0) {
+			free(mem);
+			break;
+		}
+		vm->nb_vq++;
+	}
+	if (rc != 0 || vm->nb_vq == 0) {
+		for (q = 0; q < vm->nb_vq; q++) {
+			free(vm->vq[q].mem);
+			vm->vq[q].mem = NULL;
+		}
+		vm->nb_vq = 0;
 		/* A frontend's fault, logged once per connection: it could repeat it forever. */
-		if (!vm->ring_refused)
+		if (rc != 0 && !vm->ring_refused)
 			VCD_LOG(WARNING,
 				"%s: data ring refused (%s): rings outside guest memory "
 				"or a size that is not a power of two",
 				vm->name, strerror(-rc));
-		vm->ring_refused = true;
+		vm->ring_refused = rc != 0;
 		return;
 	}
+	vm->vq_next = 0;
 	vm_set_run(vm, VCD_VM_RUNNING);
-	VCD_LOG(INFO, "%s: data ring of %u entries running on worker %u (features 0x%llx)",
-		vm->name, vm->vr.size, vm->worker, (unsigned long long)features);
+	VCD_LOG(INFO, "%s: %u data queue(s) of %u entries running on worker %u (features 0x%llx)",
+		vm->name, vm->nb_vq, vm->vq[0].size, vm->worker, (unsigned long long)features);
 }
 
 static int
@@ -359,8 +410,12 @@ post_msg(int vid, void *msg)
 			free(mem);
 		}
 	}
-	if (m->hdr.request == VHU_SET_VRING_ENABLE && m->payload.state.index == DATA_QUEUE)
-		vm->ring_disabled = m->payload.state.num == 0;
+	if (m->hdr.request == VHU_SET_VRING_ENABLE && m->payload.state.index < VCD_MAX_DATAQ) {
+		uint32_t bit = 1u << m->payload.state.index;
+
+		vm->ring_disabled = m->payload.state.num == 0 ? vm->ring_disabled | bit
+							      : vm->ring_disabled & ~bit;
+	}
 	ring_try_start(vm);
 	pthread_mutex_unlock(&vm->ctl_lock);
 	return RTE_VHOST_MSG_RESULT_NOT_HANDLED;
@@ -398,7 +453,7 @@ new_connection(int vid)
 	} else {
 		vm->vid = vid;
 		vm->connected = true;
-		vm->ring_disabled = false;
+		vm->ring_disabled = 0;
 		vm->ring_refused = false;
 		vm->connections++;
 		vm_by_vid[vid] = vm;

@@ -234,6 +234,7 @@ vm_fill(struct vcd_vm *vm, const struct vcd_vm_conf *vc, const struct vcd_worker
 	snprintf(vm->vhost_path, sizeof(vm->vhost_path), "%s", vc->socket);
 	vm->layout = vc->session_layout;
 	vm->max_sessions = vc->max_sessions ? vc->max_sessions : default_max_sessions;
+	vm->max_dataqueues = vc->max_dataqueues ? vc->max_dataqueues : 1;
 	vcd_share_vm_apply(vm, vc);
 	vm->worker = w->id;
 	vm->vid = -1;
@@ -436,6 +437,7 @@ vcd_vms_apply(const struct vcd_config *cur, const struct vcd_config *next)
 			vm->layout = next->vms[j].session_layout;
 			vm->max_sessions = next->vms[j].max_sessions ? next->vms[j].max_sessions
 								     : default_max_sessions;
+			vm->max_dataqueues = next->vms[j].max_dataqueues;
 			vcd_share_vm_apply(vm, &next->vms[j]); /* at the worker's next poll */
 			pthread_mutex_unlock(&vm->ctl_lock);
 			continue;

@@ -89,6 +89,7 @@ vcd_vring_setup(struct vcd_vring *vr, int vid, uint16_t qid, struct rte_vhost_me
 	vr->event_idx = event_idx;
 	vr->last_avail = last_avail;
 	vr->used_idx = last_used;
+	vr->qid = qid;
 	return 0;
 }
 
@@ -496,6 +497,7 @@ void
 vcd_vring_pop_head(struct vcd_vring *vr, struct vcd_chain *c, uint16_t head)
 {
 	vr->last_avail++;
+	c->vr = vr;
 	c->head = head;
 	c->nb_rd = c->nb_wr = 0;
 	c->rd_len = c->wr_len = 0;

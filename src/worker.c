@@ -71,6 +71,7 @@ intake_qp(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	rte_crypto_op_attach_sym_session(op, s->cs[be]);
 	r = vcd_op_req(op);
 	r->vm = vm;
+	r->vr = c->vr;
 	r->sess = s;
 	r->status = c->status;
 	r->used_len = c->wr_len;
@@ -229,10 +230,9 @@ prefetch_chain(const struct vcd_chain *c)
  * to arrive.  The heads are read off the avail ring once, up front.
  */
 static enum intake
-intake(struct vcd_worker *w, struct vcd_vm *vm, uint16_t n)
+intake(struct vcd_worker *w, struct vcd_vm *vm, struct vcd_vring *vr, uint16_t n, uint16_t *taken)
 {
 	struct vcd_chain *cur = &w->chain[0], *next = &w->chain[1], *t;
-	struct vcd_vring *vr = &vm->vr;
 	uint16_t heads[VCD_BURST_MAX];
 	enum intake res = INTAKE_ANSWERED;
 	uint16_t i;
@@ -275,6 +275,7 @@ intake(struct vcd_worker *w, struct vcd_vm *vm, uint16_t n)
 	}
 	vm->stats.requests += i;
 	vm->stats.bursts++;
+	*taken = i;
 	return res;
 }
 
@@ -393,16 +394,16 @@ reap(struct vcd_worker *w)
  * an EINTR meant for an earlier write is retried.
  */
 static void
-notify(struct vcd_worker *w, struct vcd_vm *vm)
+notify(struct vcd_worker *w, struct vcd_vm *vm, struct vcd_vring *vr)
 {
 	static const uint64_t one = 1;
 	uint64_t seq = w->notify_seq + 1;
 	ssize_t rc;
 
 	__atomic_store_n(&w->notify_seq, seq, __ATOMIC_RELEASE);
-	while ((rc = write(vm->vr.callfd, &one, sizeof(one))) < 0 && errno == EINTR) {
+	while ((rc = write(vr->callfd, &one, sizeof(one))) < 0 && errno == EINTR) {
 		if (__atomic_load_n(&w->notify_cut, __ATOMIC_ACQUIRE) == seq) {
-			vm->vr.callfd = -1;
+			vr->callfd = -1;
 			vcd_guard_mark(vcd_vm_slot(vm), VCD_GUARD_CALL_BLOCKED);
 			break;
 		}
@@ -417,15 +418,22 @@ sync_state(struct vcd_worker *w, struct vcd_vm *vm)
 {
 	uint32_t want = __atomic_load_n(&vm->want, __ATOMIC_ACQUIRE);
 
+	unsigned int q;
+
 	if (want == VCD_VM_RUNNING) {
-		vcd_vring_suppress_kicks(&vm->vr);
+		for (q = 0; q < vm->nb_vq; q++)
+			vcd_vring_suppress_kicks(&vm->vq[q]);
 		__atomic_store_n(&vm->have, want, __ATOMIC_RELEASE);
 	} else if (vm->inflight == 0) {
 		/* Drained: every chain taken has its used entry; make them visible. */
-		if (vcd_vring_flush(&vm->vr) || vm->notify_owed)
-			notify(w, vm);
-		vm->notify_owed = false;
-		vm->owed = 0;
+		for (q = 0; q < vm->nb_vq; q++) {
+			struct vcd_vring *vr = &vm->vq[q];
+
+			if (vcd_vring_flush(vr) || vr->notify_owed)
+				notify(w, vm, vr);
+			vr->notify_owed = false;
+			vr->owed = 0;
+		}
 		__atomic_store_n(&vm->have, want, __ATOMIC_RELEASE);
 	}
 }
@@ -436,23 +444,48 @@ sync_state(struct vcd_worker *w, struct vcd_vm *vm)
  * target adapts to what was found.
  */
 static void
-notify_coalesced(struct vcd_worker *w, struct vcd_vm *vm)
+notify_coalesced(struct vcd_worker *w, struct vcd_vm *vm, struct vcd_vring *vr)
 {
-	bool full = vm->owed >= vm->notify_target;
+	bool full = vr->owed >= vr->notify_target;
 
-	if (!full && w->now - vm->owed_since < w->notify_delay)
+	if (!full && w->now - vr->owed_since < w->notify_delay)
 		return; /* a batch is building up */
-	if (w->now - vm->last_notify > 2 * w->notify_delay)
-		vm->notify_target = 1; /* quiet: at once from now on */
+	if (w->now - vr->last_notify > 2 * w->notify_delay)
+		vr->notify_target = 1; /* quiet: at once from now on */
 	else if (full)
-		vm->notify_target = RTE_MIN(2 * RTE_MAX(vm->notify_target, 1u), w->notify_batch);
+		vr->notify_target = RTE_MIN(2 * RTE_MAX(vr->notify_target, 1u), w->notify_batch);
 	else
-		vm->notify_target = RTE_MAX(vm->owed, 1u);
-	vm->stats.coalesced += vm->owed - 1;
-	notify(w, vm);
-	vm->notify_owed = false;
-	vm->owed = 0;
-	vm->last_notify = w->now;
+		vr->notify_target = RTE_MAX(vr->owed, 1u);
+	vm->stats.coalesced += vr->owed - 1;
+	notify(w, vm, vr);
+	vr->notify_owed = false;
+	vr->owed = 0;
+	vr->last_notify = w->now;
+}
+
+/* Make what a queue answered visible, and notify the guest (share.h, coalescing). */
+static inline void
+publish_vq(struct vcd_worker *w, struct vcd_vm *vm, struct vcd_vring *vr)
+{
+	uint32_t n = vr->pending_used;
+
+	if (likely(w->notify_delay == 0)) {
+		/* One per poll (and one still owed from coalescing turned off). */
+		if ((n != 0 && vcd_vring_flush(vr)) || unlikely(vr->notify_owed)) {
+			notify(w, vm, vr);
+			vr->notify_owed = false;
+		}
+		return;
+	}
+	if (n != 0 && vcd_vring_flush(vr) && !vr->notify_owed) {
+		vr->notify_owed = true;
+		vr->owed_since = w->now;
+		vr->owed = 0;
+	}
+	if (vr->notify_owed) {
+		vr->owed += n;
+		notify_coalesced(w, vm, vr);
+	}
 }
 
 static void
@@ -462,29 +495,13 @@ publish(struct vcd_worker *w, unsigned int nb)
 
 	for (i = 0; i < nb; i++) {
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
-		uint32_t n;
+		unsigned int q;
 
-		/* A stopped VM's ring belongs to the control thread. */
+		/* A stopped VM's rings belong to the control thread. */
 		if (vm == NULL || vm->have != VCD_VM_RUNNING)
 			continue;
-		n = vm->vr.pending_used;
-		if (likely(w->notify_delay == 0)) {
-			/* One per poll (and one still owed from coalescing turned off). */
-			if ((n != 0 && vcd_vring_flush(&vm->vr)) || unlikely(vm->notify_owed)) {
-				notify(w, vm);
-				vm->notify_owed = false;
-			}
-			continue;
-		}
-		if (n != 0 && vcd_vring_flush(&vm->vr) && !vm->notify_owed) {
-			vm->notify_owed = true;
-			vm->owed_since = w->now;
-			vm->owed = 0;
-		}
-		if (vm->notify_owed) {
-			vm->owed += n;
-			notify_coalesced(w, vm);
-		}
+		for (q = 0; q < vm->nb_vq; q++)
+			publish_vq(w, vm, &vm->vq[q]);
 	}
 }
 
@@ -554,6 +571,45 @@ new_round(struct vcd_worker *w, unsigned int nb)
 	w->stats.rounds += k;
 }
 
+/* Requests waiting on @vm's queues, all together. */
+static inline uint32_t
+vm_avail(const struct vcd_vm *vm)
+{
+	uint32_t n = 0;
+	unsigned int q;
+
+	for (q = 0; q < vm->nb_vq; q++)
+		n += vcd_vring_avail_count(&vm->vq[q]);
+	return n;
+}
+
+/*
+ * Intake from @vm's queues, @n chains at most, while its share lasts: its
+ * queues are flows inside its share, taken in turn from the one after the
+ * queue that began last time.
+ */
+static enum intake
+intake_vm(struct vcd_worker *w, struct vcd_vm *vm, uint32_t n)
+{
+	unsigned int k, q = vm->vq_next;
+	enum intake res = INTAKE_ANSWERED;
+
+	for (k = 0; k < vm->nb_vq && n > 0 && !spent(vm); k++) {
+		struct vcd_vring *vr = &vm->vq[q];
+		uint16_t avail = vcd_vring_avail_count(vr), taken;
+
+		q = q + 1 == vm->nb_vq ? 0 : q + 1;
+		if (avail == 0)
+			continue;
+		res = intake(w, vm, vr, (uint16_t)RTE_MIN((uint32_t)avail, n), &taken);
+		n -= taken;
+		if (res == INTAKE_LATER)
+			break;
+	}
+	vm->vq_next = vm->vq_next + 1 >= vm->nb_vq ? 0 : vm->vq_next + 1;
+	return res;
+}
+
 /*
  * Intake from every running VM, in DWRR order (share.h): a VM takes
  * requests while it has credit; when none of those with requests waiting
@@ -568,8 +624,7 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 	for (i = 0; i < nb; i++) {
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
 		bool capped;
-		uint32_t cap;
-		uint16_t avail, n;
+		uint32_t cap, avail, n;
 
 		if (vm == NULL)
 			continue;
@@ -579,7 +634,7 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 		if (vm->have != VCD_VM_RUNNING ||
 			__atomic_load_n(&vm->want, __ATOMIC_RELAXED) != VCD_VM_RUNNING)
 			continue;
-		avail = vcd_vring_avail_count(&vm->vr);
+		avail = vm_avail(vm);
 		if (avail == 0) {
 			/* No claim while idle: credit is dropped, a debt kept. */
 			if (vm->deficit > 0)
@@ -587,7 +642,7 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 			continue;
 		}
 		cap = __atomic_load_n(&vm->max_inflight, __ATOMIC_RELAXED);
-		capped = (uint32_t)avail + vm->inflight > cap;
+		capped = avail + vm->inflight > cap;
 		if (unlikely(capped)) {
 			vm->stats.capped_polls++; /* held back by its cap: the rest waits on its
 						     ring */
@@ -604,13 +659,13 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 		if (vm->deficit <= 0)
 			continue; /* waits for the next round */
 		work += n;
-		if (intake(w, vm, n) == INTAKE_LATER) {
+		if (intake_vm(w, vm, n) == INTAKE_LATER) {
 			vm->backlogged =
 				false; /* waits for a resource: no part in the round test */
 			continue;
 		}
 		if (vm->deficit > 0) {
-			if (vcd_vring_avail_count(&vm->vr) == 0)
+			if (vm_avail(vm) == 0)
 				vm->deficit = 0; /* took all it had: no credit carried */
 			else if (!capped)
 				credit = true; /* a capped VM's credit holds no round back */

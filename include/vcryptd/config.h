@@ -29,6 +29,7 @@
 
 #define VCD_MAX_BACKENDS 16
 #define VCD_MAX_VMS      64
+#define VCD_MAX_DATAQ    8   /* data queues served per VM */
 #define VCD_MAX_SETS     32  /* --set options on one command line */
 #define VCD_NAME_MAX     32  /* section names, with the NUL */
 #define VCD_SUN_PATH_MAX 107 /* longest socket path sockaddr_un can hold */
@@ -53,14 +54,15 @@ struct vcd_backend_conf {
 /* [vm NAME] */
 struct vcd_vm_conf {
 	char name[VCD_NAME_MAX];
-	char socket[PATH_MAX];  /* absolute after load/add_socket */
-	int session_layout;     /* enum vcd_sess_layout (session_msg.h) */
-	uint32_t max_sessions;  /* 0: [daemon] max_sessions_per_vm */
-	uint32_t weight;        /* share of its worker (DWRR, share.h) */
-	uint32_t max_inflight;  /* requests in flight at most; 0: a quarter of a worker's ops */
-	uint32_t rate_ops;      /* requests per second at most (token bucket); 0: no limit */
-	uint32_t rate_bytes;    /* bytes per second at most; 0: no limit */
-	uint32_t rate_burst_ms; /* the buckets hold this many ms of their rate */
+	char socket[PATH_MAX];   /* absolute after load/add_socket */
+	int session_layout;      /* enum vcd_sess_layout (session_msg.h) */
+	uint32_t max_sessions;   /* 0: [daemon] max_sessions_per_vm */
+	uint32_t weight;         /* share of its worker (DWRR, share.h) */
+	uint32_t max_inflight;   /* requests in flight at most; 0: a quarter of a worker's ops */
+	uint32_t rate_ops;       /* requests per second at most (token bucket); 0: no limit */
+	uint32_t rate_bytes;     /* bytes per second at most; 0: no limit */
+	uint32_t rate_burst_ms;  /* the buckets hold this many ms of their rate */
+	uint32_t max_dataqueues; /* data queues served (the frontend's first ones) */
 };
 
 /* [daemon] plus the repeated sections. */

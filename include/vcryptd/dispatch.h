@@ -99,7 +99,7 @@ vcd_dispatch_answer(struct vcd_worker *w, struct rte_crypto_op *op, uint8_t st, 
 {
 	struct vcd_req *r = vcd_op_req(op);
 
-	vcd_vcreq_answer(r->vm, r->status, r->head, r->used_len, st, bytes, r->t0, w->now);
+	vcd_vcreq_answer(r->vm, r->vr, r->status, r->head, r->used_len, st, bytes, r->t0, w->now);
 	vcd_count_add(&r->sess->inflight, -1);
 	r->vm->inflight--;
 }

@@ -47,6 +47,7 @@ struct vcd_req {
 	uint8_t iv[16];
 	uint8_t digest[64];
 	struct vcd_vm *vm;
+	struct vcd_vring *vr; /* its queue */
 	struct vcd_session *sess;
 	uint8_t *status;
 	uint8_t *dig_dst[2];

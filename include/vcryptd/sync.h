@@ -94,6 +94,7 @@ void vcd_sync_batch(const struct vcd_sync_alg *a, struct vcd_sync_job *const *jo
 struct vcd_big {
 	struct vcd_sync_job job;
 	struct vcd_vm *vm;
+	struct vcd_vring *vr; /* its queue */
 	struct vcd_session *sess;
 	uint8_t be;
 	bool bounce; /* run in the worker's bounce buffer, scattered to w->bounce_chain */

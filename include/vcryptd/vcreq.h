@@ -95,8 +95,8 @@ vcd_vcreq_digest_out(const uint8_t *digest, uint8_t *const dst[2], const uint16_
  * guest is the publish stage's (vcd_vring_flush), once per ring per poll.
  */
 static inline void
-vcd_vcreq_answer(struct vcd_vm *vm, uint8_t *status, uint16_t head, uint32_t used_len, uint8_t st,
-	uint32_t bytes, uint64_t t0, uint64_t now)
+vcd_vcreq_answer(struct vcd_vm *vm, struct vcd_vring *vr, uint8_t *status, uint16_t head,
+	uint32_t used_len, uint8_t st, uint32_t bytes, uint64_t t0, uint64_t now)
 {
 	if (likely(status != NULL)) {
 		*status = st;
@@ -113,14 +113,14 @@ vcd_vcreq_answer(struct vcd_vm *vm, uint8_t *status, uint16_t head, uint32_t use
 
 		vm->stats.lat_hist[b < VCD_LAT_BUCKETS ? b : VCD_LAT_BUCKETS - 1]++;
 	}
-	vcd_vring_push(&vm->vr, head, used_len);
+	vcd_vring_push(vr, head, used_len);
 }
 
 /* Answer chain @c, which never ran, with @st. */
 static inline void
 vcd_vcreq_refuse(struct vcd_vm *vm, const struct vcd_chain *c, uint8_t st)
 {
-	vcd_vcreq_answer(vm, c->status, c->head, c->wr_len, st, 0, VCD_UNTIMED, 0);
+	vcd_vcreq_answer(vm, c->vr, c->status, c->head, c->wr_len, st, 0, VCD_UNTIMED, 0);
 }
 
 #endif /* VCRYPTD_VCREQ_H */

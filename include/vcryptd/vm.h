@@ -67,6 +67,7 @@ struct vcd_vm {
 				    */
 	int layout;                /* enum vcd_sess_layout */
 	uint32_t max_sessions;
+	uint32_t max_dataqueues; /* control: from the next connection */
 	unsigned int worker;
 	/* Sharing (share.h): control stores them (reload), the worker reads them per poll. */
 	uint32_t weight;
@@ -79,11 +80,11 @@ struct vcd_vm {
 	pthread_mutex_t ctl_lock;
 	int vid;
 	bool connected;
-	bool ring_disabled; /* SET_VRING_ENABLE 0 seen */
-	bool ring_refused;  /* the frontend's ring failed our checks (logged once) */
-	bool stopping;      /* daemon shutting down: never restart the ring */
-	uint64_t cost_seen; /* main thread: stats.cost at the last sample */
-	double cost_rate;   /* ... served cost per second, smoothed (placement) */
+	uint32_t ring_disabled; /* SET_VRING_ENABLE 0 seen, a bit per queue */
+	bool ring_refused;      /* the frontend's ring failed our checks (logged once) */
+	bool stopping;          /* daemon shutting down: never restart the ring */
+	uint64_t cost_seen;     /* main thread: stats.cost at the last sample */
+	double cost_rate;       /* ... served cost per second, smoothed (placement) */
 	uint64_t connections;
 	uint64_t sessions_created;
 	uint64_t sessions_refused;
@@ -93,8 +94,13 @@ struct vcd_vm {
 	uint32_t want;
 	uint32_t have;
 
-	/* Worker. */
-	struct vcd_vring vr __rte_cache_aligned;
+	/*
+	 * Worker: the data queues running, vq[0..nb_vq) (control sets them up
+	 * while the VM is stopped), and where the next intake starts.
+	 */
+	struct vcd_vring vq[VCD_MAX_DATAQ] __rte_cache_aligned;
+	uint16_t nb_vq;
+	uint16_t vq_next;
 	uint32_t inflight; /* popped and not yet completed, incl. staged and large */
 	uint16_t nb_big;   /* of which large requests in the worker's table (sync.h) */
 	bool backlogged;   /* requests waiting that it may take (this poll) */
@@ -104,12 +110,6 @@ struct vcd_vm {
 	double tb_ops;
 	double tb_bytes;
 	uint64_t tb_last; /* TSC of the last refill */
-	/* Notification coalescing (share.h): a notification owed since owed_since, for owed. */
-	bool notify_owed;
-	uint32_t owed;
-	uint32_t notify_target;
-	uint64_t owed_since;
-	uint64_t last_notify;
 	struct vcd_vm_stats stats;
 
 	/* Table (vm.c); everything above is reset when a slot is reused. */

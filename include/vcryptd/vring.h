@@ -54,7 +54,10 @@ enum vcd_chain_err {
 };
 
 /* One request's buffers: readable part then writable part, as virtio orders them. */
+struct vcd_vring;
+
 struct vcd_chain {
+	struct vcd_vring *vr; /* the ring it came from: where its answer goes */
 	uint16_t head;
 	uint16_t nb_rd;
 	uint16_t nb_wr;
@@ -82,6 +85,13 @@ struct vcd_vring {
 	int callfd;
 	uint32_t pending_used; /* entries written since the last publish */
 	uint32_t xlate_hint;   /* memory region of the last translation: tried first */
+	uint16_t qid;          /* its vhost-user vring index (data queue) */
+	/* Notification coalescing (share.h): one owed since owed_since, for owed entries. */
+	bool notify_owed;
+	uint32_t owed;
+	uint32_t notify_target;
+	uint64_t owed_since;
+	uint64_t last_notify;
 };
 
 /* Fill @vr from librte_vhost's view of vring @qid of @vid; takes ownership of @mem. */

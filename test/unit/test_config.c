@@ -733,7 +733,7 @@ START_TEST(visit_every_option)
 	ck_assert_uint_eq(n.daemon, 22);
 	ck_assert_uint_eq(n.routing, 7);
 	ck_assert_uint_eq(n.backend, 3);
-	ck_assert_uint_eq(n.vm, 2 * 8); /* with max_inflight, rate_ops, rate_bytes, rate_burst_ms */
+	ck_assert_uint_eq(n.vm, 2 * 9); /* with max_inflight, rate_*, max_dataqueues */
 	ck_assert_int_eq(vcd_backend_vdev_name(&c.backends[0], name, sizeof(name)), 0);
 	ck_assert_str_eq(name, "crypto_aesni_mb_aesni0");
 	ck_assert_int_eq(vcd_backend_vdev_name(&c.backends[0], name, 10), -ENAMETOOLONG);

@@ -65,8 +65,8 @@ setup(void)
 	ck_assert_int_eq(vcd_workers_init(&cfg), 0);
 	w = vcd_worker_get(0);
 	st = &w->stage[0];
-	vm.vr.used = (struct vring_used *)used_mem;
-	vm.vr.size = 64;
+	vm.vq[0].used = (struct vring_used *)used_mem;
+	vm.vq[0].size = 64;
 }
 
 /* A request's op as intake leaves it: the worker's probe buffer as data, our VM and session. */
@@ -80,6 +80,7 @@ request_op(void)
 	r = vcd_op_req(op);
 	r->flags = 0;
 	r->vm = &vm;
+	r->vr = &vm.vq[0];
 	r->sess = &sess;
 	r->status = &status_byte;
 	r->t0 = w->now;

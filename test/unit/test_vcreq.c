@@ -326,26 +326,26 @@ START_TEST(answer_writes_status_counters_used)
 	uint8_t status = 0xff;
 
 	memset(&vm, 0, sizeof(vm));
-	vm.vr.used = (struct vring_used *)used_mem;
-	vm.vr.size = 8;
-	vcd_vcreq_answer(&vm, &status, 5, 1025, VIRTIO_CRYPTO_OK, 1024, 100, 100 + 300);
+	vm.vq[0].used = (struct vring_used *)used_mem;
+	vm.vq[0].size = 8;
+	vcd_vcreq_answer(&vm, &vm.vq[0], &status, 5, 1025, VIRTIO_CRYPTO_OK, 1024, 100, 100 + 300);
 	ck_assert_uint_eq(status, VIRTIO_CRYPTO_OK);
 	ck_assert_uint_eq(vm.stats.status[VIRTIO_CRYPTO_OK], 1);
 	ck_assert_uint_eq(vm.stats.bytes, 1024);
 	ck_assert_uint_eq(vm.stats.lat_hist[8], 1); /* 300 cycles: [256, 512) */
-	ck_assert_uint_eq(vm.vr.used->ring[0].id, 5);
-	ck_assert_uint_eq(vm.vr.used->ring[0].len, 1025);
-	ck_assert_uint_eq(vm.vr.pending_used, 1);
+	ck_assert_uint_eq(vm.vq[0].used->ring[0].id, 5);
+	ck_assert_uint_eq(vm.vq[0].used->ring[0].len, 1025);
+	ck_assert_uint_eq(vm.vq[0].pending_used, 1);
 	/* An error counts no bytes; a chain without a status gets a bare entry. */
-	vcd_vcreq_answer(&vm, &status, 6, 65, VIRTIO_CRYPTO_ERR, 64, VCD_UNTIMED, 0);
+	vcd_vcreq_answer(&vm, &vm.vq[0], &status, 6, 65, VIRTIO_CRYPTO_ERR, 64, VCD_UNTIMED, 0);
 	ck_assert_uint_eq(status, VIRTIO_CRYPTO_ERR);
 	ck_assert_uint_eq(vm.stats.bytes, 1024);
-	vcd_vcreq_answer(&vm, NULL, 7, 65, VIRTIO_CRYPTO_BADMSG, 0, VCD_UNTIMED, 0);
+	vcd_vcreq_answer(&vm, &vm.vq[0], NULL, 7, 65, VIRTIO_CRYPTO_BADMSG, 0, VCD_UNTIMED, 0);
 	ck_assert_uint_eq(vm.stats.no_status, 1);
 	ck_assert_uint_eq(vm.stats.status[VIRTIO_CRYPTO_BADMSG], 0);
-	ck_assert_uint_eq(vm.vr.used->ring[2].id, 7);
-	ck_assert_uint_eq(vm.vr.used->ring[2].len, 0);
-	ck_assert_uint_eq(vm.vr.used_idx, 3);
+	ck_assert_uint_eq(vm.vq[0].used->ring[2].id, 7);
+	ck_assert_uint_eq(vm.vq[0].used->ring[2].len, 0);
+	ck_assert_uint_eq(vm.vq[0].used_idx, 3);
 }
 END_TEST
 
