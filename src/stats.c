@@ -124,6 +124,7 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 	rte_tel_data_add_dict_u64(d, "spills", rd(&vm->stats.spills));
 	rte_tel_data_add_dict_u64(d, "failovers", rd(&vm->stats.failovers));
 	/* Sharing (share.h). */
+	rte_tel_data_add_dict_u64(d, "queues", __atomic_load_n(&vm->nb_vq, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(d, "weight", __atomic_load_n(&vm->weight, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_u64(
 		d, "max_inflight", __atomic_load_n(&vm->max_inflight, __ATOMIC_RELAXED));

@@ -563,10 +563,15 @@ new_round(struct vcd_worker *w, unsigned int nb)
 		return;
 	for (i = 0; i < nb; i++) {
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
+		int64_t q;
 
-		if (vm != NULL && vm->backlogged)
-			vm->deficit += (int64_t)(k * w->quantum *
-				RTE_MAX(__atomic_load_n(&vm->weight, __ATOMIC_RELAXED), 1u));
+		if (vm == NULL || !vm->backlogged)
+			continue;
+		/* Credit never beyond one round's: a VM that could not spend it (its cap) saves
+		 * none. */
+		q = (int64_t)w->quantum *
+			RTE_MAX(__atomic_load_n(&vm->weight, __ATOMIC_RELAXED), 1u);
+		vm->deficit = RTE_MIN(vm->deficit + (int64_t)k * q, q);
 	}
 	w->stats.rounds += k;
 }

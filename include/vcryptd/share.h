@@ -23,7 +23,8 @@
  * requests waiting still has credit, a round begins: each such VM gets
  * weight x [daemon] quantum (as many rounds at once as it takes for one of
  * them to be in credit again, so a large request's debt costs no empty
- * polls).  A VM held back by its in-flight cap, or whose request
+ * polls), its credit never more than one round's worth (a VM its cap kept
+ * from spending saves none up).  A VM held back by its in-flight cap, or whose request
  * waits for a resource, takes no part in the round test: it waits on its own ring while
  * the others go on.  Bound: over any interval in which VMs i and j both have
  * requests waiting, their served costs divided by their weights differ by

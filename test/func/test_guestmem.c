@@ -131,7 +131,7 @@ static void *
 scribble(void *arg)
 {
 	struct vcdb *db = arg;
-	struct vcdb_vq *vq = &db->vq;
+	struct vcdb_vq *vq = &db->vq[0];
 	uint64_t s = 0x9e3779b97f4a7c15ull, slots = db->mem.slots_gpa;
 	uint64_t slot_bytes = db->mem.r[0].size - slots;
 
@@ -197,7 +197,7 @@ START_TEST(guest_rewrites_what_the_daemon_reads)
 		ck_assert_int_eq(pthread_create(&t, NULL, scribble, bad), 0);
 		end = time(NULL) + SECS;
 		while (time(NULL) < end) {
-			struct vcdb_vq *vq = &bad->vq;
+			struct vcdb_vq *vq = &bad->vq[0];
 			uint16_t idx = vq->avail->idx;
 
 			/* Mostly forward by up to a ring; now and then backwards. */

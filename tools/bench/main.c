@@ -25,6 +25,7 @@ enum {
 	OPT_QDEPTH,
 	OPT_RING,
 	OPT_REGIONS,
+	OPT_QUEUES,
 	OPT_SEED,
 	OPT_TIMEOUT,
 	OPT_CONNECT_TIMEOUT,
@@ -55,6 +56,7 @@ static const struct option long_opts[] = {
 	{"queue-depth", required_argument, NULL, OPT_QDEPTH},
 	{"ring-size", required_argument, NULL, OPT_RING},
 	{"regions", required_argument, NULL, OPT_REGIONS},
+	{"queues", required_argument, NULL, OPT_QUEUES},
 	{"seed", required_argument, NULL, OPT_SEED},
 	{"timeout", required_argument, NULL, OPT_TIMEOUT},
 	{"connect-timeout", required_argument, NULL, OPT_CONNECT_TIMEOUT},
@@ -105,6 +107,7 @@ usage(FILE *f)
 		"  --queue-depth N        most requests in flight (default 64)\n"
 		"  --ring-size N          virtqueue size (default 256)\n"
 		"  --regions N            guest memory regions 1..4 (default 1)\n"
+		"  --queues N             data queues 1..8, requests on each in turn (default 1)\n"
 		"  --seed N               random seed for verify (default 1)\n"
 		"  --timeout MS           longest wait for an answer or a vhost-user reply\n"
 		"                         (default 5000)\n"
@@ -310,6 +313,8 @@ parse_number(struct bench_cfg *cfg, int opt, const char *arg)
 		return parse_uint(arg, &cfg->vo.ring_size);
 	case OPT_REGIONS:
 		return parse_uint(arg, &cfg->vo.nr_regions);
+	case OPT_QUEUES:
+		return parse_uint(arg, &cfg->vo.queues);
 	case OPT_TIMEOUT:
 		/* Also the wait for each vhost-user reply: slow daemons (valgrind) need both. */
 		if (parse_uint(arg, &cfg->timeout_ms) != 0)
@@ -476,6 +481,15 @@ main(int argc, char **argv)
 		vcdb_style_name(cfg.style), (unsigned long long)vcdb_features(db),
 		(unsigned long long)vcdb_protocol_features(db));
 	rc = run_modes(db, &cfg);
+	if (cfg.vo.queues > 1) {
+		struct vcdb_stats st;
+
+		vcdb_get_stats(db, &st);
+		fprintf(stderr, "vcryptd-bench: answers by data queue:");
+		for (unsigned int q = 0; q < cfg.vo.queues; q++)
+			fprintf(stderr, " %u:%llu", q, (unsigned long long)st.per_queue[q]);
+		fprintf(stderr, "\n");
+	}
 	vcdb_close(db);
 	return rc;
 }

@@ -50,7 +50,7 @@ static int
 m_too_long(struct mal_ctx *c)
 {
 	struct vcdb *db = c->db;
-	uint32_t len = VCDB_ALIGN(db->vq.num + 16u, 16u), i, n = 0;
+	uint32_t len = VCDB_ALIGN(db->vq[0].num + 16u, 16u), i, n = 0;
 	uint64_t table = c->s->src_gpa + VCDB_ALIGN(len, 64);
 	struct vring_desc *t = vcdb_gpa_va(db, table);
 
@@ -204,7 +204,7 @@ static int
 m_next_range(struct mal_ctx *c)
 {
 	c->direct = true;
-	c->sg[2].next = (uint16_t)(c->db->vq.num + 3);
+	c->sg[2].next = (uint16_t)(c->db->vq[0].num + 3);
 	return 0;
 }
 

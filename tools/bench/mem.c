@@ -107,7 +107,7 @@ vcdb_mem_setup(struct vcdb *db)
 	int rc;
 
 	slots_layout(db);
-	m->slots_gpa = vq_ring_bytes(db->o.ring_size);
+	m->slots_gpa = db->nb_vq * vq_ring_bytes(db->o.ring_size);
 	regions_layout(db);
 	va = mmap(NULL, m->size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (va == MAP_FAILED)

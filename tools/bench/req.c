@@ -240,6 +240,8 @@ req_submit(struct vcdb *db, int tag, const struct vcdb_req *r)
 		rc = vq_add_indirect(db, tag, table, db->segs, n);
 	if (rc == 0 && r->cross_region)
 		db->cross_busy = true;
+	if (rc == 0 && db->nb_vq > 1) /* the next request on the next data queue */
+		db->cur_q = db->cur_q + 1 == db->nb_vq ? 0 : db->cur_q + 1;
 	return rc;
 }
 

@@ -32,7 +32,9 @@ opts_fill(struct vcdb_opts *o, const struct vcdb_opts *in)
 	o->reply_timeout_ms = o->reply_timeout_ms ? o->reply_timeout_ms : 5000;
 	if (o->ring_size > 32768 || (o->ring_size & (o->ring_size - 1)))
 		return -EINVAL;
-	if (o->queue_depth > o->ring_size || o->nr_regions > VCDB_MAX_REGIONS)
+	o->queues = o->queues ? o->queues : 1;
+	if (o->queue_depth > o->ring_size || o->nr_regions > VCDB_MAX_REGIONS ||
+		o->queues > VCDB_MAX_QUEUES)
 		return -EINVAL;
 	return 0;
 }
@@ -42,7 +44,8 @@ db_free(struct vcdb *db)
 {
 	if (db->sock >= 0)
 		close(db->sock);
-	vq_fini(&db->vq);
+	for (unsigned int q = 0; q < VCDB_MAX_QUEUES; q++)
+		vq_fini(&db->vq[q]);
 	vcdb_mem_teardown(&db->mem);
 	free(db->slots);
 	free(db->free_slots);
@@ -112,9 +115,11 @@ vcdb_open(struct vcdb **out, const char *path, const struct vcdb_opts *opts)
 	if (db == NULL)
 		return -ENOMEM;
 	db->sock = -1;
-	db->vq.kick_fd = db->vq.call_fd = -1;
+	for (unsigned int q = 0; q < VCDB_MAX_QUEUES; q++)
+		db->vq[q].kick_fd = db->vq[q].call_fd = -1;
 	snprintf(db->path, sizeof(db->path), "%s", path);
 	rc = opts_fill(&db->o, opts);
+	db->nb_vq = db->o.queues;
 	if (rc == 0)
 		rc = db_start(db, path);
 	if (rc < 0) {

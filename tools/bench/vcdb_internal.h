@@ -89,7 +89,10 @@ struct vcdb {
 	uint64_t features, pfeatures;
 	int64_t last_reply_id;
 	struct vcdb_mem mem;
-	struct vcdb_vq vq;
+	/* Data queues; requests go on vq[cur_q] (vcdb_next_queue() turns it), answers come from
+	 * all. */
+	struct vcdb_vq vq[VCDB_MAX_QUEUES];
+	unsigned int nb_vq, cur_q, reap_q;
 	struct vcdb_slot *slots;
 	int *free_slots;
 	unsigned int nr_free_slots;

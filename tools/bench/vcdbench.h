@@ -60,7 +60,10 @@ struct vcdb_opts {
 	bool no_interrupt;               /* set VRING_AVAIL_F_NO_INTERRUPT (polling guest) */
 	bool close_ack;                  /* ask REPLY_ACK on CLOSE_CRYPTO_SESSION */
 	bool verbose;                    /* trace vhost-user messages on stderr */
+	unsigned int queues; /* data queues 1..VCDB_MAX_QUEUES, requests in turn; 0 = 1 */
 };
+
+#define VCDB_MAX_QUEUES 8
 
 struct vcdb;
 
@@ -151,6 +154,7 @@ uint8_t *vcdb_src_buf(struct vcdb *db, uint32_t *cap);
  */
 struct vcdb_stats {
 	uint64_t submitted, completed, kicks, calls, used_len_zero;
+	uint64_t per_queue[VCDB_MAX_QUEUES]; /* completions by data queue */
 };
 void vcdb_get_stats(struct vcdb *db, struct vcdb_stats *st);
 

@@ -212,9 +212,9 @@ set_u64(struct vcdb *db, uint32_t req, uint64_t val)
 }
 
 static int
-set_state(struct vcdb *db, uint32_t req, unsigned int num)
+set_state(struct vcdb *db, uint32_t req, unsigned int index, unsigned int num)
 {
-	struct vhu_state st = {.index = 0, .num = num};
+	struct vhu_state st = {.index = index, .num = num};
 
 	return send_acked(db, req, &st, sizeof(st), NULL, 0, false);
 }
@@ -272,7 +272,7 @@ vhu_handshake(struct vcdb *db)
 	rc = send_msg(db, VHU_SET_OWNER, 0, NULL, 0, NULL, 0);
 	if (rc < 0)
 		return rc;
-	return send_acked(db, VHU_SET_VRING_CALL, &(uint64_t){0}, 8, &db->vq.call_fd, 1, false);
+	return send_acked(db, VHU_SET_VRING_CALL, &(uint64_t){0}, 8, &db->vq[0].call_fd, 1, false);
 }
 
 static int
@@ -294,60 +294,74 @@ set_mem_table(struct vcdb *db)
 }
 
 static int
-set_vring_addr(struct vcdb *db)
+set_vring_addr(struct vcdb *db, unsigned int q)
 {
 	struct vhu_vring_addr a = {
-		.index = 0,
-		.desc = (uintptr_t)db->vq.desc,
-		.used = (uintptr_t)db->vq.used,
-		.avail = (uintptr_t)db->vq.avail,
+		.index = q,
+		.desc = (uintptr_t)db->vq[q].desc,
+		.used = (uintptr_t)db->vq[q].used,
+		.avail = (uintptr_t)db->vq[q].avail,
 	};
 
 	return send_acked(db, VHU_SET_VRING_ADDR, &a, sizeof(a), NULL, 0, false);
 }
 
-/* vhost_dev_start(): features, memory, then the ring; qemu72 stops before ENABLE. */
+/*
+ * vhost_dev_start(): features, memory, then each data queue's ring; qemu72 stops
+ * before ENABLE.
+ */
 int
 vhu_start_queue(struct vcdb *db)
 {
-	uint64_t idx = 0;
+	unsigned int q;
 	int rc;
 
 	rc = set_u64(db, VHU_SET_FEATURES, db->features);
 	if (rc == 0)
 		rc = set_mem_table(db);
-	if (rc == 0)
-		rc = set_state(db, VHU_SET_VRING_NUM, db->vq.num);
-	if (rc == 0)
-		rc = set_state(db, VHU_SET_VRING_BASE, 0);
-	if (rc == 0)
-		rc = set_vring_addr(db);
-	if (rc == 0)
-		rc = send_acked(db, VHU_SET_VRING_KICK, &idx, 8, &db->vq.kick_fd, 1, false);
-	if (rc == 0)
-		rc = send_acked(db, VHU_SET_VRING_CALL, &idx, 8, &db->vq.call_fd, 1, false);
+	for (q = 0; q < db->nb_vq && rc == 0; q++) {
+		uint64_t idx = q;
+
+		rc = set_state(db, VHU_SET_VRING_NUM, q, db->vq[q].num);
+		if (rc == 0)
+			rc = set_state(db, VHU_SET_VRING_BASE, q, 0);
+		if (rc == 0)
+			rc = set_vring_addr(db, q);
+		if (rc == 0)
+			rc = send_acked(
+				db, VHU_SET_VRING_KICK, &idx, 8, &db->vq[q].kick_fd, 1, false);
+		if (rc == 0)
+			rc = send_acked(
+				db, VHU_SET_VRING_CALL, &idx, 8, &db->vq[q].call_fd, 1, false);
+	}
 	if (rc < 0 || db->o.startup == VCDB_STARTUP_QEMU72)
 		return rc;
 	if (!(db->features & (1ull << VHU_F_PROTOCOL_FEATURES)))
 		return 0;
-	return set_state(db, VHU_SET_VRING_ENABLE, 1);
+	for (q = 0; q < db->nb_vq && rc == 0; q++)
+		rc = set_state(db, VHU_SET_VRING_ENABLE, q, 1);
+	return rc;
 }
 
-/* GET_VRING_BASE stops the ring; the backend answers with its last avail index. */
+/* GET_VRING_BASE stops each ring; the backend answers with its last avail index. */
 int
 vhu_stop_queue(struct vcdb *db)
 {
-	struct vhu_state st = {.index = 0};
-	uint32_t size;
-	int rc;
+	unsigned int q;
 
-	rc = send_msg(db, VHU_GET_VRING_BASE, 0, &st, sizeof(st), NULL, 0);
-	if (rc < 0)
-		return rc;
-	rc = recv_reply(db, VHU_GET_VRING_BASE, &st, sizeof(st), &size);
-	if (rc < 0)
-		return rc;
-	vcdb_log(db, "ring stopped at %u\n", st.num);
+	for (q = 0; q < db->nb_vq; q++) {
+		struct vhu_state st = {.index = q};
+		uint32_t size;
+		int rc;
+
+		rc = send_msg(db, VHU_GET_VRING_BASE, 0, &st, sizeof(st), NULL, 0);
+		if (rc < 0)
+			return rc;
+		rc = recv_reply(db, VHU_GET_VRING_BASE, &st, sizeof(st), &size);
+		if (rc < 0)
+			return rc;
+		vcdb_log(db, "queue %u stopped at %u\n", q, st.num);
+	}
 	return 0;
 }
 

@@ -38,12 +38,12 @@ avail_event(struct vcdb_vq *vq)
 }
 
 static void
-ring_place(struct vcdb *db, struct vcdb_vq *vq)
+ring_place(struct vcdb *db, struct vcdb_vq *vq, unsigned int q)
 {
 	unsigned int num = vq->num;
 
-	vq->desc_gpa = 0;
-	vq->avail_gpa = VCDB_ALIGN(16ull * num, VCDB_PAGE);
+	vq->desc_gpa = q * vq_ring_bytes(num); /* queue q's rings after those of the others */
+	vq->avail_gpa = vq->desc_gpa + VCDB_ALIGN(16ull * num, VCDB_PAGE);
 	vq->used_gpa = vq->avail_gpa + VCDB_ALIGN(4 + 2ull * num + 2, VCDB_PAGE);
 	vq->desc = vcdb_gpa_va(db, vq->desc_gpa);
 	vq->avail = vcdb_gpa_va(db, vq->avail_gpa);
@@ -51,10 +51,9 @@ ring_place(struct vcdb *db, struct vcdb_vq *vq)
 	memset(vq->desc, 0, vq_ring_bytes(num));
 }
 
-int
-vq_init(struct vcdb *db)
+static int
+vq_init_one(struct vcdb *db, struct vcdb_vq *vq)
 {
-	struct vcdb_vq *vq = &db->vq;
 	unsigned int i;
 
 	vq->num = (uint16_t)db->o.ring_size;
@@ -76,18 +75,33 @@ vq_init(struct vcdb *db)
 	return 0;
 }
 
+int
+vq_init(struct vcdb *db)
+{
+	unsigned int q;
+	int rc = 0;
+
+	for (q = 0; q < db->nb_vq && rc == 0; q++)
+		rc = vq_init_one(db, &db->vq[q]);
+	return rc;
+}
+
 /* Called once features are known and memory is mapped. */
 void
 vq_setup_ring(struct vcdb *db)
 {
-	struct vcdb_vq *vq = &db->vq;
+	unsigned int q;
 
-	ring_place(db, vq);
-	vq->event_idx = (db->features >> VIRTIO_RING_F_EVENT_IDX) & 1;
-	vq->no_interrupt = db->o.no_interrupt;
-	if (vq->no_interrupt)
-		vq->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
-	*used_event(vq) = 0;
+	for (q = 0; q < db->nb_vq; q++) {
+		struct vcdb_vq *vq = &db->vq[q];
+
+		ring_place(db, vq, q);
+		vq->event_idx = (db->features >> VIRTIO_RING_F_EVENT_IDX) & 1;
+		vq->no_interrupt = db->o.no_interrupt;
+		if (vq->no_interrupt)
+			vq->avail->flags = VRING_AVAIL_F_NO_INTERRUPT;
+		*used_event(vq) = 0;
+	}
 }
 
 void
@@ -167,7 +181,7 @@ avail_push(struct vcdb_vq *vq, int tag, uint16_t head, uint16_t first, unsigned 
 int
 vq_add_direct(struct vcdb *db, int tag, const struct vcdb_seg *s, unsigned int n)
 {
-	struct vcdb_vq *vq = &db->vq;
+	struct vcdb_vq *vq = &db->vq[db->cur_q];
 	uint16_t ids[n ? n : 1];
 	unsigned int i;
 	int head;
@@ -213,7 +227,7 @@ int
 vq_add_raw(
 	struct vcdb *db, int tag, const struct vcdb_seg *s, unsigned int n, unsigned int head_off)
 {
-	struct vcdb_vq *vq = &db->vq;
+	struct vcdb_vq *vq = &db->vq[db->cur_q];
 	uint16_t ids[n ? n : 1];
 	unsigned int i;
 
@@ -239,11 +253,10 @@ need_kick(struct vcdb_vq *vq, uint16_t old, uint16_t new_idx)
 	return !(vq->used->flags & VRING_USED_F_NO_NOTIFY);
 }
 
-/* Publish what was staged; kick through the eventfd if the backend wants it. */
-int
-vq_flush(struct vcdb *db)
+/* Publish what was staged on @vq; kick through the eventfd if the backend wants it. */
+static int
+vq_flush_one(struct vcdb *db, struct vcdb_vq *vq)
 {
-	struct vcdb_vq *vq = &db->vq;
 	uint16_t old = vq->kicked_idx;
 	uint64_t one = 1;
 
@@ -260,11 +273,25 @@ vq_flush(struct vcdb *db)
 	return 1;
 }
 
-/* One used entry: 1 and its tag and length, 0 if none, -EPROTO for a bogus id. */
 int
-vq_reap(struct vcdb *db, int *tag, uint32_t *len)
+vq_flush(struct vcdb *db)
 {
-	struct vcdb_vq *vq = &db->vq;
+	unsigned int q;
+	int rc, kicked = 0;
+
+	for (q = 0; q < db->nb_vq; q++) {
+		rc = vq_flush_one(db, &db->vq[q]);
+		if (rc < 0)
+			return rc;
+		kicked |= rc;
+	}
+	return kicked;
+}
+
+/* One used entry of @vq: 1 and its tag and length, 0 if none, -EPROTO for a bogus id. */
+static int
+vq_reap_one(struct vcdb_vq *vq, int *tag, uint32_t *len)
+{
 	struct vring_used_elem e;
 	uint16_t head;
 
@@ -283,11 +310,33 @@ vq_reap(struct vcdb *db, int *tag, uint32_t *len)
 	return 1;
 }
 
+/* One used entry of any queue, each queue in turn. */
+int
+vq_reap(struct vcdb *db, int *tag, uint32_t *len)
+{
+	unsigned int k;
+
+	for (k = 0; k < db->nb_vq; k++) {
+		unsigned int q = db->reap_q;
+		int rc = vq_reap_one(&db->vq[q], tag, len);
+
+		db->reap_q = q + 1 == db->nb_vq ? 0 : q + 1;
+		if (rc != 0) {
+			db->st.per_queue[q] += rc > 0;
+			return rc;
+		}
+	}
+	return 0;
+}
+
 void
 vq_count_calls(struct vcdb *db)
 {
 	uint64_t v;
+	unsigned int q;
 
-	if (read(db->vq.call_fd, &v, sizeof(v)) == sizeof(v))
-		db->st.calls += v;
+	for (q = 0; q < db->nb_vq; q++) {
+		if (read(db->vq[q].call_fd, &v, sizeof(v)) == sizeof(v))
+			db->st.calls += v;
+	}
 }
