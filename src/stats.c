@@ -172,14 +172,26 @@ tel_vms(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
-/* Every VM's share of its worker at one moment (share.h): what a fairness check compares. */
+/*
+ * Every VM's share of its worker at one moment (share.h): what a fairness
+ * check compares.  share_percent: its part of the cost its worker served
+ * over the last ticks, times that worker's busy share (both smoothed by the
+ * main loop's samples): the worker cycles it takes, estimated.
+ */
 static int
 tel_sharing(const char *cmd, const char *params, struct rte_tel_data *d)
 {
+	double rate[VCD_MAX_WORKERS] = {0};
 	unsigned int i;
 
 	RTE_SET_USED(cmd);
 	RTE_SET_USED(params);
+	for (i = 0; i < vcd_vm_slots(); i++) {
+		const struct vcd_vm *vm = vcd_vm_at(i);
+
+		if (vm != NULL && vm->worker < VCD_MAX_WORKERS)
+			rate[vm->worker] += vm->cost_rate;
+	}
 	rte_tel_data_start_dict(d);
 	for (i = 0; i < vcd_vm_slots(); i++) {
 		const struct vcd_vm *vm = vcd_vm_at(i);
@@ -198,6 +210,12 @@ tel_sharing(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_add_dict_u64(c, "cost", rd(&vm->stats.cost));
 		rte_tel_data_add_dict_u64(
 			c, "inflight", __atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
+		rte_tel_data_add_dict_u64(c, "cost_per_s", (uint64_t)vm->cost_rate);
+		rte_tel_data_add_dict_u64(c, "share_percent",
+			rate[vm->worker] > 0 ? (uint64_t)(100.0 * vcd_worker_get(vm->worker)->load *
+							       vm->cost_rate / rate[vm->worker] +
+						       0.5)
+					     : 0);
 		rte_tel_data_add_dict_container(d, tel_key(key, sizeof(key), vm->name), c, 0);
 	}
 	return 0;
