@@ -221,13 +221,13 @@ prefetch_chain(const struct vcd_chain *c)
 }
 
 /*
- * Intake for one VM: up to a burst of chains (@n of the @avail on its ring
- * at most), while its deficit lasts, through a four-stage software
- * pipeline: while chain i is handled, chain i+1 has been popped (descriptors
- * walked, header, data and status prefetched), chain i+2's indirect table and
- * chain i+3's head descriptor are on their way.  Each stage's lines, written
- * a moment ago by the guest on another CPU, thus get one whole chain's work
- * to arrive.  The heads are read off the avail ring once, up front.
+ * Intake from one of @vm's queues: @n chains at most (the caller's burst,
+ * cap and resource budget), fewer once its share or tokens are spent
+ * (*@taken: how many), through a four-stage software pipeline: while chain i is handled, chain i+1
+ * has been popped (descriptors walked, header, data and status prefetched), chain i+2's indirect
+ * table and chain i+3's head descriptor are on their way.  Each stage's lines, written a moment ago
+ * by the guest on another CPU, thus get one whole chain's work to arrive.  The heads are read off
+ * the avail ring once, up front.
  */
 static enum intake
 intake(struct vcd_worker *w, struct vcd_vm *vm, struct vcd_vring *vr, uint16_t n, uint16_t *taken)
@@ -417,7 +417,6 @@ static void
 sync_state(struct vcd_worker *w, struct vcd_vm *vm)
 {
 	uint32_t want = __atomic_load_n(&vm->want, __ATOMIC_ACQUIRE);
-
 	unsigned int q;
 
 	if (want == VCD_VM_RUNNING) {
@@ -538,6 +537,13 @@ refresh_share(struct vcd_worker *w)
 	w->notify_batch = __atomic_load_n(&vcd_share.notify_batch, __ATOMIC_RELAXED);
 }
 
+/* @vm's cost per DWRR round: weight x quantum. */
+static inline int64_t
+vm_quantum(const struct vcd_worker *w, const struct vcd_vm *vm)
+{
+	return (int64_t)w->quantum * RTE_MAX(__atomic_load_n(&vm->weight, __ATOMIC_RELAXED), 1u);
+}
+
 /*
  * A new DWRR round (share.h) for the VMs with requests waiting: as many
  * rounds at once as it takes for one of them to be in credit.
@@ -550,13 +556,11 @@ new_round(struct vcd_worker *w, unsigned int nb)
 
 	for (i = 0; i < nb; i++) {
 		struct vcd_vm *vm = __atomic_load_n(&w->vms[i], __ATOMIC_ACQUIRE);
-		uint64_t q, need;
+		uint64_t need;
 
 		if (vm == NULL || !vm->backlogged)
 			continue;
-		q = (uint64_t)w->quantum *
-			RTE_MAX(__atomic_load_n(&vm->weight, __ATOMIC_RELAXED), 1u);
-		need = vm->deficit >= 0 ? 1 : (uint64_t)(-vm->deficit) / q + 1;
+		need = vm->deficit >= 0 ? 1 : (uint64_t)(-vm->deficit / vm_quantum(w, vm)) + 1;
 		k = RTE_MIN(k, need);
 	}
 	if (k == UINT64_MAX)
@@ -567,10 +571,8 @@ new_round(struct vcd_worker *w, unsigned int nb)
 
 		if (vm == NULL || !vm->backlogged)
 			continue;
-		/* Credit never beyond one round's: a VM that could not spend it (its cap) saves
-		 * none. */
-		q = (int64_t)w->quantum *
-			RTE_MAX(__atomic_load_n(&vm->weight, __ATOMIC_RELAXED), 1u);
+		/* Credit never beyond one round's: a VM its cap kept from spending saves none. */
+		q = vm_quantum(w, vm);
 		vm->deficit = RTE_MIN(vm->deficit + (int64_t)k * q, q);
 	}
 	w->stats.rounds += k;
