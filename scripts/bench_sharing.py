@@ -23,7 +23,6 @@ bench_sharing.py [--build DIR] [--seconds S] [--size N] [--vms LIST] [--json]
 import argparse
 import json
 import os
-import re
 import shutil
 import signal
 import subprocess

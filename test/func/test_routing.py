@@ -13,28 +13,18 @@ CASE: split | auto | spill | errors | stall | reject
 """
 import json
 import os
-import re
 import subprocess
 import sys
 import time
 
+from daemon_util import PREFIX, fail, tel as tel_via
+
 CASE, BENCH, CTL = sys.argv[1:4]
 SOCK = os.environ["VCD_SOCK0"]
-CONF = open(os.path.join(os.environ["VCD_DIR"], "vcryptd.conf")).read()
-PREFIX = re.search(r"--file-prefix=(\S+)", CONF).group(1)
-
-
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
 
 
 def tel(cmd):
-    out = subprocess.run([CTL, "-f", PREFIX, "raw", cmd], capture_output=True, text=True,
-                         check=False)
-    if out.returncode != 0:
-        fail(f"telemetry {cmd}: {out.stderr.strip()}")
-    return json.loads(out.stdout)[cmd.split(",")[0]]
+    return tel_via(CTL, cmd)
 
 
 def vm():

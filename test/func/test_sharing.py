@@ -69,26 +69,17 @@ import subprocess
 import sys
 import time
 
+from daemon_util import PREFIX, fail, tel as tel_via
+
 CASE, BENCH, CTL, NVMS = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-CONF = open(os.path.join(os.environ["VCD_DIR"], "vcryptd.conf")).read()
-PREFIX = re.search(r"--file-prefix=(\S+)", CONF).group(1)
 REQUEST_COST = 1024     # [daemon] request_cost, the default
 QUANTUM = 65536         # [daemon] quantum, the default
 MAX_VICTIM_MS = 50.0    # 1000 slices of 50 us: the slack is the host's scheduler
 MEASURE_S = 2.0
 
 
-def fail(msg):
-    print("FAIL: " + msg)
-    sys.exit(1)
-
-
 def tel(cmd):
-    out = subprocess.run([CTL, "-f", PREFIX, "raw", cmd], capture_output=True, text=True,
-                         check=False)
-    if out.returncode != 0:
-        fail(f"telemetry {cmd}: {out.stderr.strip()}")
-    return json.loads(out.stdout)[cmd.split(",")[0]]
+    return tel_via(CTL, cmd)
 
 
 def costs():
