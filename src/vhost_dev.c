@@ -591,6 +591,8 @@ start_socket(struct vcd_vm *vm)
 		rte_vhost_driver_unregister(path);
 		return rc;
 	}
+	if (use_proxy)
+		vcd_proxy_arm(vm); /* librte_vhost listens: frontends may come through */
 	VCD_LOG(INFO, "%s: listening on %s (worker %u%s)", vm->name, vm->socket, vm->worker,
 		use_proxy ? ", relayed to librte_vhost" : "");
 	return 0;

@@ -48,6 +48,12 @@
 struct listener {
 	int fd;
 	struct vcd_vm *vm;
+	/*
+	 * Accepted from only once librte_vhost listens on the private socket
+	 * (vcd_proxy_arm()): a frontend that connects before waits in the
+	 * listen backlog instead of finding nothing to be relayed to.
+	 */
+	bool armed;
 };
 
 struct conn {
@@ -282,7 +288,7 @@ build_pollset(struct pollfd *pfd, void **owner, bool *is_front, unsigned int *nb
 
 	pfd[n++] = (struct pollfd){.fd = wake[0], .events = POLLIN};
 	for (i = 0; i < RTE_DIM(listeners); i++) {
-		if (listeners[i].fd < 0)
+		if (listeners[i].fd < 0 || !listeners[i].armed)
 			continue;
 		owner[n] = &listeners[i];
 		pfd[n++] = (struct pollfd){.fd = listeners[i].fd, .events = POLLIN};
@@ -422,6 +428,7 @@ vcd_proxy_add(struct vcd_vm *vm, const char *private_dir)
 	if (i < RTE_DIM(listeners)) {
 		listeners[i].fd = fd;
 		listeners[i].vm = vm;
+		listeners[i].armed = false;
 	}
 	pthread_mutex_unlock(&proxy_lock);
 	if (i == RTE_DIM(listeners)) {
@@ -431,6 +438,20 @@ vcd_proxy_add(struct vcd_vm *vm, const char *private_dir)
 	}
 	poke();
 	return 0;
+}
+
+void
+vcd_proxy_arm(struct vcd_vm *vm)
+{
+	unsigned int i;
+
+	pthread_mutex_lock(&proxy_lock);
+	for (i = 0; i < RTE_DIM(listeners); i++) {
+		if (listeners[i].fd >= 0 && listeners[i].vm == vm)
+			listeners[i].armed = true;
+	}
+	pthread_mutex_unlock(&proxy_lock);
+	poke();
 }
 
 void

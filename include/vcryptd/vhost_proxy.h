@@ -18,6 +18,8 @@
 int vcd_proxy_add(struct vcd_vm *vm, const char *private_dir);
 /* Stop relaying @vm: close its listener (removing the socket) and its connections. */
 void vcd_proxy_remove(struct vcd_vm *vm);
+/* Accept @vm's frontends from now on: librte_vhost listens on its private socket. */
+void vcd_proxy_arm(struct vcd_vm *vm);
 int vcd_proxy_start(void);
 /* Close every relayed connection and listener and remove the public sockets. */
 void vcd_proxy_stop(void);
