@@ -72,14 +72,21 @@ import time
 from daemon_util import PREFIX, fail, tel as tel_via
 
 CASE, BENCH, CTL, NVMS = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-REQUEST_COST = 1024     # [daemon] request_cost, the default
-QUANTUM = 65536         # [daemon] quantum, the default
 MAX_VICTIM_MS = 50.0    # 1000 slices of 50 us: the slack is the host's scheduler
 MEASURE_S = 2.0
 
 
 def tel(cmd):
     return tel_via(CTL, cmd)
+
+
+def setting(key):
+    """A [daemon] setting in force, from /vcryptd/config."""
+    return int(tel("/vcryptd/config")[f"daemon/{key}"])
+
+
+REQUEST_COST = setting("request_cost")
+QUANTUM = setting("quantum")
 
 
 def costs():
