@@ -325,8 +325,7 @@ big_done(struct vcd_worker *w, uint16_t i, uint64_t now)
 	w->nb_big--;
 }
 
-/* Default cycles per byte x 16 of a session not measured yet: slow (3DES), so pieces start small.
- */
+/* Cycles per byte x 16 assumed before a session's are measured: 3DES's, so pieces start small. */
 #define SYNC_CPB16_UNKNOWN (64u * 16)
 
 /*
