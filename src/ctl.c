@@ -43,18 +43,33 @@ valid_name(const char *n)
 		len;
 }
 
+/*
+ * "NAME,REST": NAME into @name (VCD_NAME_MAX bytes, zero-filled); the comma
+ * before REST, or NULL if there is none or NAME does not fit.
+ */
+static const char *
+split_name(const char *params, char *name)
+{
+	const char *comma = params != NULL ? strchr(params, ',') : NULL;
+
+	if (comma == NULL || (size_t)(comma - params) >= VCD_NAME_MAX)
+		return NULL;
+	memset(name, 0, VCD_NAME_MAX);
+	memcpy(name, params, (size_t)(comma - params));
+	return comma;
+}
+
 /* /vcryptd/vm_add,NAME,/ABSOLUTE/SOCKET: a VM with default settings (vcryptctl add). */
 static int
 tel_vm_add(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	struct vcd_vm_conf vc = {.weight = 1, .rate_burst_ms = 100, .max_dataqueues = 1};
-	const char *comma = params != NULL ? strchr(params, ',') : NULL;
+	const char *comma = split_name(params, vc.name);
 	int rc;
 
 	RTE_SET_USED(cmd);
-	if (comma == NULL || (size_t)(comma - params) >= sizeof(vc.name))
+	if (comma == NULL)
 		return reply(d, "error", "usage: /vcryptd/vm_add,NAME,/absolute/socket/path");
-	memcpy(vc.name, params, (size_t)(comma - params));
 	if (!valid_name(vc.name))
 		return reply(d, "error", "NAME: 1..31 of A-Z a-z 0-9 _ . -");
 	if (comma[1] != '/' || strlen(comma + 1) >= VCD_SUN_PATH_MAX)
@@ -82,14 +97,12 @@ tel_vm_limit(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	char name[VCD_NAME_MAX], *end;
 	unsigned long long ops, bytes;
-	const char *p = params != NULL ? strchr(params, ',') : NULL;
+	const char *p = split_name(params, name);
 	struct vcd_vm *vm;
 
 	RTE_SET_USED(cmd);
-	if (p == NULL || (size_t)(p - params) >= sizeof(name))
+	if (p == NULL)
 		return reply(d, "error", "usage: /vcryptd/vm_limit,NAME,OPS_PER_S,BYTES_PER_S");
-	memcpy(name, params, (size_t)(p - params));
-	name[p - params] = '\0';
 	errno = 0;
 	ops = strtoull(p + 1, &end, 10);
 	if (errno != 0 || end == p + 1 || *end != ',' || ops > 100000000)
@@ -110,15 +123,13 @@ static int
 tel_vm_move(const char *cmd, const char *params, struct rte_tel_data *d)
 {
 	char name[VCD_NAME_MAX], *end;
-	const char *p = params != NULL ? strchr(params, ',') : NULL;
+	const char *p = split_name(params, name);
 	unsigned long to;
 	int rc;
 
 	RTE_SET_USED(cmd);
-	if (p == NULL || (size_t)(p - params) >= sizeof(name))
+	if (p == NULL)
 		return reply(d, "error", "usage: /vcryptd/vm_move,NAME,WORKER");
-	memcpy(name, params, (size_t)(p - params));
-	name[p - params] = '\0';
 	errno = 0;
 	to = strtoul(p + 1, &end, 10);
 	if (errno != 0 || end == p + 1 || *end != '\0')
