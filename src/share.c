@@ -14,22 +14,25 @@
 struct vcd_share vcd_share = {
 	.quantum = 65536,
 	.request_cost = 1024,
-	.slice_cycles = 0,
 };
+
+static uint64_t
+us_to_tsc(uint32_t us)
+{
+	return rte_get_tsc_hz() / 1000000 * us;
+}
 
 void
 vcd_share_apply(const struct vcd_config *cfg)
 {
-	uint64_t slice = rte_get_tsc_hz() / 1000000 * cfg->slice_us;
-
 	__atomic_store_n(&vcd_share.quantum, cfg->quantum, __ATOMIC_RELAXED);
 	__atomic_store_n(&vcd_share.request_cost, cfg->request_cost, __ATOMIC_RELAXED);
-	__atomic_store_n(&vcd_share.slice_cycles, slice, __ATOMIC_RELAXED);
-	__atomic_store_n(&vcd_share.idle_backoff, rte_get_tsc_hz() / 1000000 * cfg->idle_backoff_us,
-		__ATOMIC_RELAXED);
+	__atomic_store_n(&vcd_share.slice_cycles, us_to_tsc(cfg->slice_us), __ATOMIC_RELAXED);
+	__atomic_store_n(
+		&vcd_share.idle_backoff, us_to_tsc(cfg->idle_backoff_us), __ATOMIC_RELAXED);
 	__atomic_store_n(&vcd_share.idle_sleep_us, cfg->idle_sleep_us, __ATOMIC_RELAXED);
-	__atomic_store_n(&vcd_share.notify_delay, rte_get_tsc_hz() / 1000000 * cfg->notify_delay_us,
-		__ATOMIC_RELAXED);
+	__atomic_store_n(
+		&vcd_share.notify_delay, us_to_tsc(cfg->notify_delay_us), __ATOMIC_RELAXED);
 	__atomic_store_n(&vcd_share.notify_batch, cfg->notify_batch, __ATOMIC_RELAXED);
 }
 

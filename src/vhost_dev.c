@@ -221,7 +221,8 @@ ring_try_start(struct vcd_vm *vm)
 				"%s: data ring refused (%s): rings outside guest memory "
 				"or a size that is not a power of two",
 				vm->name, strerror(-rc));
-		vm->ring_refused = rc != 0;
+		if (rc != 0)
+			vm->ring_refused = true; /* until the next connection */
 		return;
 	}
 	vm->vq_next = 0;
