@@ -115,9 +115,13 @@ cal_session(const struct vcd_backend *b, enum vcd_route_op op)
 	return rte_cryptodev_sym_session_create(b->dev_id, head, b->sess_pool);
 }
 
-/* Nanoseconds per op of @size on queue pair @qp with up to CAL_BURST in flight; < 0: failed. */
+/*
+ * Nanoseconds per op of @size on queue pair @qp with up to CAL_BURST in flight,
+ * counted over at least @min_ops ops and @limit_ns; < 0: failed.
+ */
 static double
-measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess, uint32_t size)
+measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess, uint32_t size,
+	uint64_t limit_ns, uint64_t min_ops)
 {
 	struct rte_crypto_op *ops[CAL_BURST], *done[CAL_BURST];
 	uint64_t hz = rte_get_tsc_hz(), t0 = 0, t_start, t_end, ops_done = 0, limit;
@@ -146,7 +150,7 @@ measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess,
 		ops[i]->sym->auth.digest.phys_addr = rte_mem_virt2iova(e->digests + 64 * i);
 		rte_crypto_op_attach_sym_session(ops[i], sess);
 	}
-	limit = hz / (1000000000ull / CAL_MAX_NS);
+	limit = hz / (1000000000ull / limit_ns);
 	/*
 	 * The first CAL_BURST completions warm up (caches, lanes); then count
 	 * until enough ops and enough time have passed.  A device that stops
@@ -180,7 +184,7 @@ measure(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *sess,
 				t0 = now;
 		} else {
 			ops_done += k;
-			if (ops_done >= CAL_MIN_OPS && now - t0 > limit)
+			if (ops_done >= min_ops && now - t0 > limit)
 				break;
 		}
 		if (now - t_start > 50 * limit) {
@@ -270,7 +274,7 @@ measure_size(struct cal_env *e, const struct vcd_backend *b, uint16_t qp, void *
 	}
 	switch (vcd_exec_plan(&in, vcd_is_large(size))) {
 	case VCD_EXEC_QP:
-		ns = measure(e, b, qp, sess, size);
+		ns = measure(e, b, qp, sess, size, CAL_MAX_NS, CAL_MIN_OPS);
 		break;
 	case VCD_EXEC_SYNC:
 	case VCD_EXEC_SYNC_BATCH:
@@ -419,4 +423,217 @@ vcd_calib_last(struct vcd_calib *out)
 	pthread_mutex_lock(&cal_lock);
 	*out = last;
 	pthread_mutex_unlock(&cal_lock);
+}
+
+/* ---- What a request costs, per algorithm and backend (calibrate.h, share.h) ---- */
+
+#define COST_SMALL   64
+#define COST_LARGE   2048
+#define COST_MAX_NS  (2 * 1000 * 1000)
+#define COST_MIN_OPS CAL_BURST
+
+struct cost_kind {
+	const char *name;
+	bool cipher;  /* else a hash (auth-only session) */
+	int algo;     /* enum rte_crypto_cipher_algorithm or rte_crypto_auth_algorithm */
+	uint16_t len; /* cipher: key bytes; hash: digest bytes */
+	uint16_t iv;  /* cipher: IV bytes; hash: key bytes (0: plain hash) */
+};
+
+/* The first is the unit: one byte of it on the first cpu backend costs 1. */
+static const struct cost_kind cost_kinds[] = {
+	{"aes_cbc_128", true, RTE_CRYPTO_CIPHER_AES_CBC, 16, 16},
+	{"aes_cbc_192", true, RTE_CRYPTO_CIPHER_AES_CBC, 24, 16},
+	{"aes_cbc_256", true, RTE_CRYPTO_CIPHER_AES_CBC, 32, 16},
+	{"aes_ecb_128", true, RTE_CRYPTO_CIPHER_AES_ECB, 16, 0},
+	{"aes_ecb_192", true, RTE_CRYPTO_CIPHER_AES_ECB, 24, 0},
+	{"aes_ecb_256", true, RTE_CRYPTO_CIPHER_AES_ECB, 32, 0},
+	{"aes_ctr_128", true, RTE_CRYPTO_CIPHER_AES_CTR, 16, 16},
+	{"aes_ctr_192", true, RTE_CRYPTO_CIPHER_AES_CTR, 24, 16},
+	{"aes_ctr_256", true, RTE_CRYPTO_CIPHER_AES_CTR, 32, 16},
+	{"aes_xts_128", true, RTE_CRYPTO_CIPHER_AES_XTS, 32, 16},
+	{"aes_xts_256", true, RTE_CRYPTO_CIPHER_AES_XTS, 64, 16},
+	{"des_cbc", true, RTE_CRYPTO_CIPHER_DES_CBC, 8, 8},
+	{"3des_cbc", true, RTE_CRYPTO_CIPHER_3DES_CBC, 24, 8},
+	{"3des_ctr", true, RTE_CRYPTO_CIPHER_3DES_CTR, 24, 8},
+	{"hmac_md5", false, RTE_CRYPTO_AUTH_MD5_HMAC, 16, 16},
+	{"hmac_sha1", false, RTE_CRYPTO_AUTH_SHA1_HMAC, 20, 16},
+	{"hmac_sha224", false, RTE_CRYPTO_AUTH_SHA224_HMAC, 28, 16},
+	{"hmac_sha256", false, RTE_CRYPTO_AUTH_SHA256_HMAC, 32, 16},
+	{"hmac_sha384", false, RTE_CRYPTO_AUTH_SHA384_HMAC, 48, 16},
+	{"hmac_sha512", false, RTE_CRYPTO_AUTH_SHA512_HMAC, 64, 16},
+	{"md5", false, RTE_CRYPTO_AUTH_MD5, 16, 0},
+	{"sha1", false, RTE_CRYPTO_AUTH_SHA1, 20, 0},
+	{"sha224", false, RTE_CRYPTO_AUTH_SHA224, 28, 0},
+	{"sha256", false, RTE_CRYPTO_AUTH_SHA256, 32, 0},
+	{"sha384", false, RTE_CRYPTO_AUTH_SHA384, 48, 0},
+	{"sha512", false, RTE_CRYPTO_AUTH_SHA512, 64, 0},
+};
+
+#define COST_KINDS RTE_DIM(cost_kinds)
+
+/* ns per op = fixed + per_byte x bytes, on each backend; written once, at start. */
+static struct {
+	bool ok;
+	double fixed, per_byte;
+} cost_ns[VCD_MAX_BACKENDS][COST_KINDS];
+static int cost_unit_be = -1; /* backend the unit was measured on */
+
+static void *
+cost_session(const struct vcd_backend *b, const struct cost_kind *k)
+{
+	static const uint8_t key[64] = {0x5a, 0x17, 0xc3, 0x08, 0x91, 0x2e, 0x44, 0xb6};
+	struct rte_crypto_sym_xform x = {0};
+
+	if (k->cipher) {
+		x.type = RTE_CRYPTO_SYM_XFORM_CIPHER;
+		x.cipher.op = RTE_CRYPTO_CIPHER_OP_ENCRYPT;
+		x.cipher.algo = (enum rte_crypto_cipher_algorithm)k->algo;
+		x.cipher.key.data = key;
+		x.cipher.key.length = k->len;
+		x.cipher.iv.offset = VCD_BACKEND_IV_OFFSET;
+		x.cipher.iv.length = k->iv;
+	} else {
+		x.type = RTE_CRYPTO_SYM_XFORM_AUTH;
+		x.auth.op = RTE_CRYPTO_AUTH_OP_GENERATE;
+		x.auth.algo = (enum rte_crypto_auth_algorithm)k->algo;
+		x.auth.key.data = k->iv != 0 ? key : NULL;
+		x.auth.key.length = k->iv;
+		x.auth.digest_length = k->len;
+	}
+	if (!vcd_backend_supports(b, &x))
+		return NULL;
+	return rte_cryptodev_sym_session_create(b->dev_id, &x, b->sess_pool);
+}
+
+static void
+cost_measure_backend(struct cal_env *e, unsigned int be, uint16_t qp)
+{
+	const struct vcd_backend *b = vcd_backend_get(be);
+	unsigned int k;
+
+	for (k = 0; k < COST_KINDS; k++) {
+		void *s = cost_session(b, &cost_kinds[k]);
+		double small, large;
+
+		if (s == NULL)
+			continue;
+		small = measure(e, b, qp, s, COST_SMALL, COST_MAX_NS, COST_MIN_OPS);
+		large = small > 0 ? measure(e, b, qp, s, COST_LARGE, COST_MAX_NS, COST_MIN_OPS)
+				  : -1;
+		rte_cryptodev_sym_session_free(b->dev_id, s);
+		if (small <= 0 || large <= 0)
+			continue;
+		/* A line through the two points; noise may tilt it, never below 0. */
+		cost_ns[be][k].per_byte =
+			RTE_MAX((large - small) / (COST_LARGE - COST_SMALL), 1e-6);
+		cost_ns[be][k].fixed = RTE_MAX(small - COST_SMALL * cost_ns[be][k].per_byte, 0.0);
+		cost_ns[be][k].ok = true;
+	}
+}
+
+int
+vcd_calibrate_costs(bool workers_running)
+{
+	struct cal_env e;
+	unsigned int be;
+	int rc = 0;
+
+	pthread_mutex_lock(&cal_lock);
+	if (env_init(&e) != 0) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	for (be = 0; be < vcd_backend_count() && be < VCD_MAX_BACKENDS; be++) {
+		const struct vcd_backend *b = vcd_backend_get(be);
+		uint16_t qp = b->ctl_qp != VCD_NO_QP ? b->ctl_qp : workers_running ? VCD_NO_QP : 0;
+
+		if (qp == VCD_NO_QP || e.stuck)
+			continue;
+		cost_measure_backend(&e, be, qp);
+		if (cost_unit_be < 0 && b->role == VCD_BACKEND_CPU && cost_ns[be][0].ok)
+			cost_unit_be = (int)be;
+	}
+	if (cost_unit_be < 0)
+		rc = -ENOTSUP;
+out:
+	env_fini(&e);
+	pthread_mutex_unlock(&cal_lock);
+	if (rc == -ENOTSUP)
+		VCD_LOG(WARNING,
+			"sharing: no cpu backend ran AES-128-CBC, so requests cost their "
+			"bytes whatever their algorithm ([daemon] measured_cost has no effect)");
+	else if (rc != 0)
+		VCD_LOG(WARNING,
+			"sharing: no memory to measure what algorithms cost (raise "
+			"[daemon] memory_mb); requests cost their bytes");
+	return rc;
+}
+
+/* The kind of @x, or -1. */
+static int
+cost_kind_of(const struct rte_crypto_sym_xform *x)
+{
+	unsigned int k;
+
+	for (k = 0; k < COST_KINDS; k++) {
+		const struct cost_kind *c = &cost_kinds[k];
+
+		if (c->cipher && x->type == RTE_CRYPTO_SYM_XFORM_CIPHER &&
+			(int)x->cipher.algo == c->algo && x->cipher.key.length == c->len)
+			return (int)k;
+		if (!c->cipher && x->type == RTE_CRYPTO_SYM_XFORM_AUTH &&
+			(int)x->auth.algo == c->algo)
+			return (int)k;
+	}
+	return -1;
+}
+
+bool
+vcd_cost_kind(unsigned int be, unsigned int k, struct vcd_cost_info *out)
+{
+	const double unit_fixed = cost_ns[cost_unit_be < 0 ? 0 : cost_unit_be][0].fixed;
+	const double unit_byte = cost_ns[cost_unit_be < 0 ? 0 : cost_unit_be][0].per_byte;
+
+	if (k >= COST_KINDS || be >= VCD_MAX_BACKENDS || cost_unit_be < 0 || !cost_ns[be][k].ok)
+		return false;
+	out->name = cost_kinds[k].name;
+	out->ns_fixed = cost_ns[be][k].fixed;
+	out->ns_per_byte = cost_ns[be][k].per_byte;
+	/* Units: bytes of the unit kind; what the unit's own fixed cost is, is request_cost. */
+	out->cost.pb16 = (uint32_t)RTE_MIN(
+		RTE_MAX(16.0 * out->ns_per_byte / unit_byte + 0.5, 1.0), (double)VCD_COST_PB16_MAX);
+	out->cost.extra = (uint32_t)RTE_MIN(
+		RTE_MAX((out->ns_fixed - unit_fixed) / unit_byte, 0.0), (double)VCD_COST_EXTRA_MAX);
+	return true;
+}
+
+unsigned int
+vcd_cost_kinds(void)
+{
+	return COST_KINDS;
+}
+
+void
+vcd_cost_of(unsigned int be, const struct rte_crypto_sym_xform *head, struct vcd_cost *out)
+{
+	const struct rte_crypto_sym_xform *x;
+	struct vcd_cost_info ci;
+
+	out->pb16 = 0;
+	out->extra = 0;
+	for (x = head; x != NULL; x = x->next) {
+		int k = cost_kind_of(x);
+
+		if (k < 0 || !vcd_cost_kind(be, (unsigned int)k, &ci)) {
+			/* Not measured there: as many bytes of the unit. */
+			ci.cost.pb16 = VCD_COST_PB16_BYTES;
+			ci.cost.extra = 0;
+		}
+		/* A chain runs both halves over the data: the costs add up. */
+		out->pb16 = RTE_MIN(out->pb16 + ci.cost.pb16, (uint32_t)VCD_COST_PB16_MAX);
+		out->extra = RTE_MIN(out->extra + ci.cost.extra, (uint32_t)VCD_COST_EXTRA_MAX);
+	}
+	if (out->pb16 == 0)
+		out->pb16 = VCD_COST_PB16_BYTES;
 }

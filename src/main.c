@@ -223,6 +223,7 @@ serve(struct vcd_config *cfg, const struct vcd_cli *cli)
 		if (cfg->threshold_cipher == VCD_THRESHOLD_AUTO ||
 			cfg->threshold_chain == VCD_THRESHOLD_AUTO)
 			vcd_calibrate(cfg, false, false);
+		vcd_calibrate_costs(false);
 		rc = vcd_workers_init(cfg);
 	}
 	if (rc == 0)

@@ -14,6 +14,7 @@
 #include <rte_cryptodev.h>
 
 #include "vcryptd/backend.h"
+#include "vcryptd/calibrate.h"
 #include "vcryptd/log.h"
 #include "vcryptd/session.h"
 
@@ -204,6 +205,7 @@ create_on_backends(struct vcd_session *s, struct rte_crypto_sym_xform *head)
 		s->exec[i][1] = (uint8_t)vcd_exec_plan(&in, true);
 		if (s->exec[i][0] == VCD_EXEC_NONE)
 			continue;
+		vcd_cost_of(i, head, &s->cost[i]);
 		if (s->backend == UINT8_MAX)
 			s->backend = (uint8_t)i;
 		s->small_mask |= (uint16_t)(1u << i);

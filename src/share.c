@@ -14,6 +14,7 @@
 struct vcd_share vcd_share = {
 	.quantum = 65536,
 	.request_cost = 1024,
+	.measured_cost = true,
 };
 
 static uint64_t
@@ -27,6 +28,7 @@ vcd_share_apply(const struct vcd_config *cfg)
 {
 	__atomic_store_n(&vcd_share.quantum, cfg->quantum, __ATOMIC_RELAXED);
 	__atomic_store_n(&vcd_share.request_cost, cfg->request_cost, __ATOMIC_RELAXED);
+	__atomic_store_n(&vcd_share.measured_cost, cfg->measured_cost, __ATOMIC_RELAXED);
 	__atomic_store_n(&vcd_share.slice_cycles, us_to_tsc(cfg->slice_us), __ATOMIC_RELAXED);
 	__atomic_store_n(
 		&vcd_share.idle_backoff, us_to_tsc(cfg->idle_backoff_us), __ATOMIC_RELAXED);

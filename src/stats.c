@@ -19,6 +19,7 @@
 #include "vcd_build_config.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/calibrate.h"
+#include "vcryptd/share.h"
 #include "vcryptd/guard.h"
 #include "vcryptd/log.h"
 #include "vcryptd/stats.h"
@@ -539,6 +540,51 @@ tel_routing(const char *cmd, const char *params, struct rte_tel_data *d)
 	return 0;
 }
 
+/*
+ * /vcryptd/costs: what each algorithm costs on each backend, as measured at
+ * start, and what a request of it is charged for sharing (calibrate.h).
+ */
+static int
+tel_costs(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	unsigned int be, k;
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	for (be = 0; be < vcd_backend_count() && be < VCD_MAX_BACKENDS; be++) {
+		struct rte_tel_data *b = rte_tel_data_alloc();
+
+		if (b == NULL)
+			return -ENOMEM;
+		rte_tel_data_start_dict(b);
+		for (k = 0; k < vcd_cost_kinds(); k++) {
+			struct vcd_cost_info ci;
+			struct rte_tel_data *o;
+
+			if (!vcd_cost_kind(be, k, &ci))
+				continue;
+			o = rte_tel_data_alloc();
+			if (o == NULL) {
+				rte_tel_data_free(b);
+				return -ENOMEM;
+			}
+			rte_tel_data_start_dict(o);
+			/* Picoseconds: integers in the order of the measured values. */
+			rte_tel_data_add_dict_u64(o, "fixed_ps", (uint64_t)(ci.ns_fixed * 1000));
+			rte_tel_data_add_dict_u64(
+				o, "per_byte_ps", (uint64_t)(ci.ns_per_byte * 1000));
+			rte_tel_data_add_dict_u64(o, "extra", ci.cost.extra);
+			rte_tel_data_add_dict_u64(o, "per_byte_x16", ci.cost.pb16);
+			rte_tel_data_add_dict_container(b, ci.name, o, 0);
+		}
+		rte_tel_data_add_dict_container(d, vcd_backend_get(be)->name, b, 0);
+	}
+	rte_tel_data_add_dict_u64(
+		d, "measured_cost", __atomic_load_n(&vcd_share.measured_cost, __ATOMIC_RELAXED));
+	return 0;
+}
+
 int
 vcd_stats_routing_reply(struct rte_tel_data *d)
 {
@@ -558,6 +604,8 @@ vcd_stats_register(const struct vcd_config *cfg)
 	rte_telemetry_register_cmd("/vcryptd/sharing", tel_sharing,
 		"Every VM's weight, served cost and in-flight requests, at one moment");
 	rte_telemetry_register_cmd("/vcryptd/backends", tel_backends, "Cryptodev backends");
+	rte_telemetry_register_cmd("/vcryptd/costs", tel_costs,
+		"What each algorithm costs on each backend, for sharing");
 	rte_telemetry_register_cmd("/vcryptd/config", tel_config, "The running configuration");
 	rte_telemetry_register_cmd("/vcryptd/routing", tel_routing,
 		"Routing thresholds (in effect, configured, calibrated), budgets, costs");

@@ -85,13 +85,21 @@ intake_qp(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	return INTAKE_STAGED;
 }
 
-/* A request taken: its cost against the VM's deficit (share.h). */
+/*
+ * A request taken: its cost against the VM's deficit (share.h): on backend
+ * @be as measured for @s's algorithms (calibrate.h), or its bytes with
+ * measured_cost off; NULL @s (refused): request_cost alone.
+ */
 static inline void
-charge(struct vcd_worker *w, struct vcd_vm *vm, uint32_t bytes)
+charge(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_session *s, unsigned int be,
+	uint32_t bytes)
 {
-	uint32_t cost = bytes + w->req_cost;
+	uint64_t cost = (uint64_t)w->req_cost + bytes;
 
-	vm->deficit -= cost;
+	if (s != NULL && w->measured_cost)
+		cost = (uint64_t)w->req_cost + s->cost[be].extra +
+			(((uint64_t)bytes * s->cost[be].pb16) >> 4);
+	vm->deficit -= (int64_t)cost;
 	vm->stats.cost += cost;
 	if (unlikely(vm->tb_on)) {
 		vm->tb_ops -= 1;
@@ -157,7 +165,7 @@ intake_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		if (c->err != VCD_CHAIN_OK)
 			vm->stats.chain_err[c->err]++; /* counted, never logged */
 		vcd_vcreq_refuse(vm, c, st);
-		charge(w, vm, 0);
+		charge(w, vm, NULL, 0, 0);
 		return INTAKE_ANSWERED;
 	}
 	be = vcd_dispatch_route(w, vm, s, l.src_len);
@@ -166,7 +174,7 @@ intake_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 			return INTAKE_LATER;
 		/* Every backend that can run it is down. */
 		vcd_vcreq_refuse(vm, c, VIRTIO_CRYPTO_ERR);
-		charge(w, vm, 0);
+		charge(w, vm, NULL, 0, 0);
 		return INTAKE_ANSWERED;
 	}
 	exec = vcd_exec_of(s, (unsigned int)be, l.src_len);
@@ -174,12 +182,12 @@ intake_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		if (!vcd_sync_request(
 			    w, vm, c, &l, s, (unsigned int)be, exec == VCD_EXEC_SYNC_BATCH))
 			return INTAKE_LATER;
-		charge(w, vm, l.src_len);
+		charge(w, vm, s, (unsigned int)be, l.src_len);
 		return INTAKE_ANSWERED;
 	}
 	taken = intake_qp(w, vm, c, &l, s, (unsigned int)be);
 	if (likely(taken != INTAKE_LATER))
-		charge(w, vm, l.src_len);
+		charge(w, vm, s, (unsigned int)be, l.src_len);
 	return taken;
 }
 
@@ -530,6 +538,7 @@ refresh_share(struct vcd_worker *w)
 {
 	w->quantum = __atomic_load_n(&vcd_share.quantum, __ATOMIC_RELAXED);
 	w->req_cost = __atomic_load_n(&vcd_share.request_cost, __ATOMIC_RELAXED);
+	w->measured_cost = __atomic_load_n(&vcd_share.measured_cost, __ATOMIC_RELAXED);
 	w->slice_cycles = __atomic_load_n(&vcd_share.slice_cycles, __ATOMIC_RELAXED);
 	w->idle_backoff = __atomic_load_n(&vcd_share.idle_backoff, __ATOMIC_RELAXED);
 	w->idle_sleep_us = __atomic_load_n(&vcd_share.idle_sleep_us, __ATOMIC_RELAXED);
@@ -618,6 +627,24 @@ intake_vm(struct vcd_worker *w, struct vcd_vm *vm, uint32_t n)
 }
 
 /*
+ * Intake from the only VM with requests waiting: as many as the worker's
+ * resources allow, whatever their cost (a request that costs more than a
+ * round, 3DES on a slow backend, would otherwise make every burst one
+ * request long).  Its cost is counted; its deficit is left as it was, less
+ * any debt: no other VM waited for it.
+ */
+static unsigned int
+intake_alone(struct vcd_worker *w, struct vcd_vm *vm, uint32_t n)
+{
+	int64_t before = RTE_MAX(vm->deficit, (int64_t)0);
+
+	vm->deficit = INT64_MAX / 2;
+	intake_vm(w, vm, n);
+	vm->deficit = before;
+	return n;
+}
+
+/*
  * Intake from every running VM, in DWRR order (share.h): a VM takes
  * requests while it has credit; when none of those with requests waiting
  * has any left, a new round begins.
@@ -625,7 +652,7 @@ intake_vm(struct vcd_worker *w, struct vcd_vm *vm, uint32_t n)
 static unsigned int
 serve_vms(struct vcd_worker *w, unsigned int nb)
 {
-	unsigned int i, work = 0;
+	unsigned int i, work = 0, backlogged = 0;
 	bool waiting = false, credit = false;
 
 	for (i = 0; i < nb; i++) {
@@ -663,6 +690,12 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 			continue; /* throttled: waits on its own ring */
 		vm->backlogged = true;
 		waiting = true;
+		backlogged++;
+		if (w->alone) {
+			/* No other VM had requests waiting last poll: no one to share with. */
+			work += intake_alone(w, vm, n);
+			continue;
+		}
 		if (vm->deficit <= 0)
 			continue; /* waits for the next round */
 		work += n;
@@ -678,7 +711,8 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 				credit = true; /* a capped VM's credit holds no round back */
 		}
 	}
-	if (waiting && !credit)
+	w->alone = backlogged <= 1;
+	if (waiting && !credit && !w->alone)
 		new_round(w, nb);
 	return work;
 }

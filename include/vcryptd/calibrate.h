@@ -23,6 +23,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <rte_crypto_sym.h>
+
 #include "vcryptd/config.h"
 #include "vcryptd/route.h"
 
@@ -49,5 +51,49 @@ int vcd_calibrate(const struct vcd_config *cfg, bool workers_running, bool all);
 
 /* A copy of the last calibration's results. */
 void vcd_calib_last(struct vcd_calib *out);
+
+/*
+ * What a request costs for sharing (share.h), by algorithm and backend.
+ *
+ * At start, before the workers, every algorithm vcryptd maps (cipher with its
+ * key length, HMAC and plain hash) is run on every backend that has it, at
+ * 64 B and 2048 B with a burst in flight, on its own session and the
+ * calibration's buffers: ns per op = fixed + per_byte x bytes, a line through
+ * the two points.  The unit of cost is one byte of AES-128-CBC on the first
+ * cpu backend; a request of a kind costs
+ *
+ *     request_cost + extra + bytes x pb16 / 16
+ *
+ * pb16: its ns per byte over the unit's, x 16; extra: its fixed ns beyond the
+ * unit's, in units (the unit's own fixed cost is what [daemon] request_cost
+ * stands for).  A chain adds its two halves.  AES-128-CBC on the cpu backend
+ * therefore costs what it did before (bytes + request_cost); 3DES-CBC there
+ * ~130 times more per byte.  A kind not measured on a backend costs its
+ * bytes.  Measured about 50 ms in all (2 ms per kind and size).
+ */
+struct vcd_cost {
+	uint32_t extra; /* units beyond request_cost */
+	uint32_t pb16;  /* units per data byte x 16 */
+};
+
+#define VCD_COST_PB16_BYTES 16 /* one unit per byte: AES-128-CBC on the cpu backend */
+#define VCD_COST_PB16_MAX   (1u << 20)
+#define VCD_COST_EXTRA_MAX  (1u << 24)
+
+struct vcd_cost_info {
+	const char *name; /* "3des_cbc", "hmac_sha256" (telemetry keys take no '-') */
+	double ns_fixed, ns_per_byte;
+	struct vcd_cost cost;
+};
+
+/* Measure the cost table (once, at start; queue pair 0 or the spare). 0, or -errno logged. */
+int vcd_calibrate_costs(bool workers_running);
+
+/* The cost of a session whose transforms start at @head, on backend @be. */
+void vcd_cost_of(unsigned int be, const struct rte_crypto_sym_xform *head, struct vcd_cost *out);
+
+/* For telemetry: kind @k on backend @be, false where it was not measured. */
+unsigned int vcd_cost_kinds(void);
+bool vcd_cost_kind(unsigned int be, unsigned int k, struct vcd_cost_info *out);
 
 #endif /* VCRYPTD_CALIBRATE_H */

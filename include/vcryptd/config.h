@@ -82,6 +82,7 @@ struct vcd_config {
 	/* Sharing a worker between VMs (share.h). */
 	uint32_t quantum;
 	uint32_t request_cost;
+	bool measured_cost;
 	uint32_t slice_us;
 	uint32_t idle_backoff_us; /* idle this long: back off (0: pure polling) */
 	uint32_t idle_sleep_us;   /* ... by sleeping this long per idle poll */

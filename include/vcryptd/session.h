@@ -17,6 +17,7 @@
 
 #include <stdint.h>
 
+#include "vcryptd/calibrate.h"
 #include "vcryptd/config.h"
 #include "vcryptd/exec.h"
 #include "vcryptd/session_msg.h"
@@ -47,6 +48,8 @@ struct vcd_session {
 	uint32_t inflight; /* written by the owning worker only */
 	/* Cycles per byte x 16 of its cipher on the synchronous path, as measured (worker). */
 	uint32_t sync_cpb16;
+	/* What one of its requests costs on each backend, for sharing (calibrate.h). */
+	struct vcd_cost cost[VCD_MAX_BACKENDS];
 };
 
 enum vcd_cipher_mode {

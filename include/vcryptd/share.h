@@ -9,8 +9,18 @@
  * ([daemon] request_cost, in bytes: what the per-request work of a 64 B
  * request is worth in bytes of AES-CBC; docs/PERFORMANCE.md measures it), so
  * that a VM of 64 B requests and a VM of 64 KiB requests share the worker's
- * time, not its request count.  It is charged when the request is taken off
- * the ring; a refused request costs the fixed part only.
+ * time, not its request count.  With [daemon] measured_cost (the default)
+ * a byte is weighted by what its algorithm costs on the backend that runs
+ * it, measured at start, and an algorithm's extra fixed cost is added
+ * (calibrate.h, "What a request costs"): a 3DES VM and an AES VM share time,
+ * not bytes.  It is charged when the request is taken off the ring, once it
+ * is routed; a refused request costs the fixed part only.
+ *
+ * A VM alone.  When at most one VM had requests waiting in the last poll,
+ * the one there is takes what the worker's resources allow (worker.c,
+ * intake_alone()): its cost is counted, its deficit left as it was less any
+ * debt.  Without this a request costing more than a round (64 KiB of 3DES
+ * on a slow backend costs millions) would make every burst one request long.
  *
  * DWRR (worker.c, serve_vms()).  Each VM has a deficit (vcd_vm.deficit, the
  * worker's own).  A poll visits the worker's VMs in order; a VM whose ring
@@ -68,6 +78,7 @@
 #ifndef VCRYPTD_SHARE_H
 #define VCRYPTD_SHARE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "vcryptd/config.h"
@@ -75,6 +86,7 @@
 struct vcd_share {
 	uint32_t quantum;      /* bytes of cost per round, times the VM's weight */
 	uint32_t request_cost; /* bytes: a request's fixed cost */
+	bool measured_cost;    /* charge by algorithm and backend (calibrate.h) */
 	uint64_t slice_cycles; /* TSC cycles of synchronous work per poll */
 	uint64_t idle_backoff; /* TSC cycles without work before a worker backs off; 0: never */
 	uint32_t idle_sleep_us;

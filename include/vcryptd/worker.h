@@ -91,6 +91,8 @@ struct vcd_worker {
 	uint64_t hz; /* TSC */
 	uint32_t quantum;
 	uint32_t req_cost;
+	bool measured_cost;
+	bool alone; /* at most one VM had requests waiting in the last poll */
 	/*
 	 * Ops run again synchronously by vcd_dispatch_again() from submit or
 	 * health, waiting for the reap stage to complete them.

@@ -20,6 +20,17 @@ CASE:
             request routed to it) with an in-flight budget of 32, so that the
             backend, not the frontends' shared CPU, is the bottleneck and the
             requests wait on the VMs' rings, where the scheduler decides.
+  algorithms  2 VMs, one AES-128-CBC, one 3DES-CBC (~50 times the
+            work per byte on crypto_openssl), both at full depth: each VM's
+            requests/s beside the other, over its requests/s alone (both
+            measured in the same run), is its share of the worker's time.
+            Max-min fairness: each must get at least 0.3 (its half, less a
+            margin), or all it asks for.  AES requests are 65520 B (3DES
+            16 KiB), so that its frontend, sharing CPU 0, keeps its ring
+            backlogged with few requests per second.  A byte-based cost (measured_cost = no) gives
+            both VMs the same bytes: the AES VM gets about as many requests
+            as the 3DES one, a few percent of its rate alone, and the test
+            fails.
   weights   3 VMs of weights 1, 2, 4 at the same size: shares within 15 %
             of 1/7, 2/7, 4/7.
   limits    vm0 limited to 500 requests/s (vcryptctl limit), then instead to
@@ -140,13 +151,19 @@ def saturate(sizes):
 
 
 def rates(procs_args, seconds=MEASURE_S):
-    """Served cost and requests per VM per second while the given frontends run."""
+    """Served cost per VM per second while the given frontends run, and each VM's
+    counters at the end, with ops_per_s and bytes_per_s added."""
     procs = [frontend(i, a) for i, a in procs_args]
     time.sleep(1.5)
+    v0 = {i: tel(f"/vcryptd/vm,vm{i}") for i, _ in procs_args}
     t0, s0 = time.monotonic(), tel("/vcryptd/sharing")
     time.sleep(seconds)
     t1, s1 = time.monotonic(), tel("/vcryptd/sharing")
     v = {i: tel(f"/vcryptd/vm,vm{i}") for i, _ in procs_args}
+    for i, _ in procs_args:
+        # Requests and bytes served per second (read a moment apart from the cost).
+        v[i]["ops_per_s"] = (v[i]["requests"] - v0[i]["requests"]) / (t1 - t0)
+        v[i]["bytes_per_s"] = (v[i]["bytes"] - v0[i]["bytes"]) / (t1 - t0)
     for p in procs:
         if p.poll() is not None:
             fail(f"a frontend stopped during the measurement: {p.communicate()[1][-400:]}")
@@ -184,8 +201,7 @@ def limits():
     for ops, bps in ((500, 0), (0, 2000000)):
         ctl("limit", "vm0", str(ops), str(bps))
         r, v = rates([(0, load(4096, "512")), (1, load(4096))])
-        served_ops = r[0] / (4096 + REQUEST_COST)
-        served_bytes = served_ops * 4096
+        served_ops, served_bytes = v[0]["ops_per_s"], v[0]["bytes_per_s"]
         print(f"limits: vm0 limited to {ops} op/s, {bps} B/s: served {served_ops:.0f} op/s, "
               f"{served_bytes:.0f} B/s; throttled {v[0]['throttled_us']} us")
         got, want = (served_ops, ops) if ops else (served_bytes, bps)
@@ -392,13 +408,49 @@ def fairness():
           ([round(g / total, 4) for g in got], j))
     if min(got) == 0:
         fail("a VM was not served at all")
-    # DWRR: any two VMs with requests waiting differ by at most quantum + the largest request.
-    bound = QUANTUM + max(sizes) + REQUEST_COST
+    # DWRR: any two VMs with requests waiting differ by at most quantum + the largest
+    # request's cost (3DES on crypto_openssl, as measured: /vcryptd/costs).
+    c = tel("/vcryptd/costs")
+    des = c["ossl0"]["3des_cbc"] if c.get("measured_cost") else {"extra": 0, "per_byte_x16": 16}
+    bound = QUANTUM + REQUEST_COST + des["extra"] + max(sizes) * des["per_byte_x16"] // 16
     spread = max(got) - min(got)
     print(f"fairness: spread {spread} (DWRR bound {bound}, "
           f"{100.0 * spread / (total / len(got)):.1f} % of the mean share)")
     if j < 0.95:
         fail(f"Jain's index {j:.4f} < 0.95")
+
+
+def requests_rate(args):
+    """Requests per second served to each VM while the given frontends run."""
+    procs = [frontend(i, a) for i, a in args]
+    time.sleep(1.5)
+    t0 = time.monotonic()
+    r0 = {i: tel(f"/vcryptd/vm,vm{i}")["requests"] for i, _ in args}
+    time.sleep(MEASURE_S)
+    t1 = time.monotonic()
+    r1 = {i: tel(f"/vcryptd/vm,vm{i}")["requests"] for i, _ in args}
+    for p in procs:
+        if p.poll() is not None:
+            fail(f"a frontend stopped during the measurement: {p.communicate()[1][-400:]}")
+        p.kill()
+        p.wait()
+    return {i: (r1[i] - r0[i]) / (t1 - t0) for i, _ in args}
+
+
+def algorithms():
+    def one(algo, size):
+        return ["--throughput", "--algo", algo, "--sizes", str(size), "--ops", "100000000",
+                "--ring-size", "1024", "--queue-depth", "64", "--burst", "32"]
+    aes, des = one("aes-cbc-128", 65520), one("3des-cbc", 16384)
+    alone = {0: requests_rate([(0, aes)])[0], 1: requests_rate([(1, des)])[1]}
+    both = requests_rate([(0, aes), (1, des)])
+    shares = {i: both[i] / alone[i] for i in (0, 1)}
+    print(f"algorithms: alone AES {alone[0]:.0f}/s, 3DES {alone[1]:.0f}/s; together AES "
+          f"{both[0]:.0f}/s, 3DES {both[1]:.0f}/s: each over its rate alone AES "
+          f"{shares[0]:.3f}, 3DES {shares[1]:.3f} (fair: at least 0.5 each, or all it asks)")
+    for i, name in ((0, "AES"), (1, "3DES")):
+        if shares[i] < 0.3:
+            fail(f"{name} VM got {shares[i]:.3f} of its rate alone, less than 0.3")
 
 
 def weights():
@@ -443,7 +495,7 @@ def noisy():
         fail(f"{longs} of {slices} slices over twice slice_us")
 
 
-{"fairness": fairness, "weights": weights, "noisy": noisy, "limits": limits,
+{"fairness": fairness, "algorithms": algorithms, "weights": weights, "noisy": noisy, "limits": limits,
  "caps": caps, "idle": idle, "placement": placement, "pool": pool, "notify": notify,
  "multiqueue": multiqueue}[CASE]()
 print(f"sharing {CASE}: OK")

@@ -726,11 +726,11 @@ START_TEST(visit_every_option)
 	ck_assert_int_eq(vcd_config_add_socket(&c, "b.sock", err, sizeof(err)), 0);
 	vcd_config_visit(&c, count_visit, &n);
 	/*
-	 * Every [daemon] option: 22 with notify_delay_us, notify_batch, session_pool, qp_depth,
+	 * Every [daemon] option: 23 with notify_delay_us, notify_batch, session_pool, qp_depth,
 	 * vhost_proxy, socket_group, socket_mode and the sharing ones (quantum, request_cost,
-	 * slice_us, idle_backoff_us, idle_sleep_us).
+	 * measured_cost, slice_us, idle_backoff_us, idle_sleep_us).
 	 */
-	ck_assert_uint_eq(n.daemon, 22);
+	ck_assert_uint_eq(n.daemon, 23);
 	ck_assert_uint_eq(n.routing, 7);
 	ck_assert_uint_eq(n.backend, 3);
 	ck_assert_uint_eq(n.vm, 2 * 9); /* with max_inflight, rate_*, max_dataqueues */
