@@ -13,6 +13,7 @@
 #include <rte_malloc.h>
 #include <rte_telemetry.h>
 
+#include "vcryptd/compat.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/fault.h"
 #include "vcryptd/log.h"
@@ -149,7 +150,7 @@ tel_fault(const char *cmd, const char *params, struct rte_tel_data *d)
 		rte_tel_data_start_dict(d);
 		rte_tel_data_add_dict_string(d, "backend", name);
 		rte_tel_data_add_dict_string(d, "mode", mode_s);
-		rte_tel_data_add_dict_u64(d, "every", every);
+		vcd_tel_dict_u64(d, "every", every);
 		return 0;
 	}
 	return -ENOENT;

@@ -19,6 +19,7 @@
 #include "vcd_build_config.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/calibrate.h"
+#include "vcryptd/compat.h"
 #include "vcryptd/share.h"
 #include "vcryptd/guard.h"
 #include "vcryptd/log.h"
@@ -76,7 +77,7 @@ latency_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 			if (total != 0 && (double)seen >= pct[p].q * (double)total)
 				break;
 		}
-		rte_tel_data_add_dict_u64(d, pct[p].name, total ? bucket_ns(b) : 0);
+		vcd_tel_dict_u64(d, pct[p].name, total ? bucket_ns(b) : 0);
 	}
 	if (h == NULL)
 		return;
@@ -87,7 +88,7 @@ latency_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 		if (n[b] == 0)
 			continue;
 		snprintf(key, sizeof(key), "le_%" PRIu64 "_ns", bucket_ns(b));
-		rte_tel_data_add_dict_u64(h, key, n[b]);
+		vcd_tel_dict_u64(h, key, n[b]);
 	}
 	rte_tel_data_add_dict_container(d, "latency_histogram", h, 0);
 }
@@ -99,56 +100,50 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 
 	rte_tel_data_add_dict_string(d, "name", vm->name);
 	rte_tel_data_add_dict_string(d, "socket", vm->socket);
-	rte_tel_data_add_dict_u64(d, "connected", vm->connected);
-	rte_tel_data_add_dict_u64(d, "running", __atomic_load_n(&vm->have, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(d, "worker", vm->worker);
-	rte_tel_data_add_dict_u64(d, "connections", vm->connections);
-	rte_tel_data_add_dict_u64(d, "sessions", vm->sessions.count);
-	rte_tel_data_add_dict_u64(d, "sessions_created", vm->sessions_created);
-	rte_tel_data_add_dict_u64(d, "sessions_refused", vm->sessions_refused);
-	rte_tel_data_add_dict_u64(d, "requests", rd(&vm->stats.requests));
+	vcd_tel_dict_u64(d, "connected", vm->connected);
+	vcd_tel_dict_u64(d, "running", __atomic_load_n(&vm->have, __ATOMIC_RELAXED));
+	vcd_tel_dict_u64(d, "worker", vm->worker);
+	vcd_tel_dict_u64(d, "connections", vm->connections);
+	vcd_tel_dict_u64(d, "sessions", vm->sessions.count);
+	vcd_tel_dict_u64(d, "sessions_created", vm->sessions_created);
+	vcd_tel_dict_u64(d, "sessions_refused", vm->sessions_refused);
+	vcd_tel_dict_u64(d, "requests", rd(&vm->stats.requests));
 	for (i = 0; i < RTE_DIM(status_names); i++)
-		rte_tel_data_add_dict_u64(d, status_names[i], rd(&vm->stats.status[i]));
-	rte_tel_data_add_dict_u64(d, "no_status", rd(&vm->stats.no_status));
-	rte_tel_data_add_dict_u64(d, "bytes", rd(&vm->stats.bytes));
-	rte_tel_data_add_dict_u64(d, "inflight", __atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(d, "notifications", rd(&vm->stats.notifications));
-	rte_tel_data_add_dict_u64(d, "coalesced", rd(&vm->stats.coalesced));
-	rte_tel_data_add_dict_u64(d, "bursts", rd(&vm->stats.bursts));
-	rte_tel_data_add_dict_u64(d, "routed_cpu_ops", rd(&vm->stats.routed_ops[VCD_BACKEND_CPU]));
-	rte_tel_data_add_dict_u64(
-		d, "routed_accel_ops", rd(&vm->stats.routed_ops[VCD_BACKEND_ACCEL]));
-	rte_tel_data_add_dict_u64(
-		d, "routed_cpu_bytes", rd(&vm->stats.routed_bytes[VCD_BACKEND_CPU]));
-	rte_tel_data_add_dict_u64(
-		d, "routed_accel_bytes", rd(&vm->stats.routed_bytes[VCD_BACKEND_ACCEL]));
-	rte_tel_data_add_dict_u64(d, "spills", rd(&vm->stats.spills));
-	rte_tel_data_add_dict_u64(d, "failovers", rd(&vm->stats.failovers));
+		vcd_tel_dict_u64(d, status_names[i], rd(&vm->stats.status[i]));
+	vcd_tel_dict_u64(d, "no_status", rd(&vm->stats.no_status));
+	vcd_tel_dict_u64(d, "bytes", rd(&vm->stats.bytes));
+	vcd_tel_dict_u64(d, "inflight", __atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
+	vcd_tel_dict_u64(d, "notifications", rd(&vm->stats.notifications));
+	vcd_tel_dict_u64(d, "coalesced", rd(&vm->stats.coalesced));
+	vcd_tel_dict_u64(d, "bursts", rd(&vm->stats.bursts));
+	vcd_tel_dict_u64(d, "routed_cpu_ops", rd(&vm->stats.routed_ops[VCD_BACKEND_CPU]));
+	vcd_tel_dict_u64(d, "routed_accel_ops", rd(&vm->stats.routed_ops[VCD_BACKEND_ACCEL]));
+	vcd_tel_dict_u64(d, "routed_cpu_bytes", rd(&vm->stats.routed_bytes[VCD_BACKEND_CPU]));
+	vcd_tel_dict_u64(d, "routed_accel_bytes", rd(&vm->stats.routed_bytes[VCD_BACKEND_ACCEL]));
+	vcd_tel_dict_u64(d, "spills", rd(&vm->stats.spills));
+	vcd_tel_dict_u64(d, "failovers", rd(&vm->stats.failovers));
 	/* Sharing (share.h). */
-	rte_tel_data_add_dict_u64(d, "queues", __atomic_load_n(&vm->nb_vq, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(d, "weight", __atomic_load_n(&vm->weight, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(
-		d, "max_inflight", __atomic_load_n(&vm->max_inflight, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(
-		d, "large_inflight", __atomic_load_n(&vm->nb_big, __ATOMIC_RELAXED));
+	vcd_tel_dict_u64(d, "queues", __atomic_load_n(&vm->nb_vq, __ATOMIC_RELAXED));
+	vcd_tel_dict_u64(d, "weight", __atomic_load_n(&vm->weight, __ATOMIC_RELAXED));
+	vcd_tel_dict_u64(d, "max_inflight", __atomic_load_n(&vm->max_inflight, __ATOMIC_RELAXED));
+	vcd_tel_dict_u64(d, "large_inflight", __atomic_load_n(&vm->nb_big, __ATOMIC_RELAXED));
 	rte_tel_data_add_dict_int(d, "deficit",
 		(int)RTE_MAX(
 			RTE_MIN(__atomic_load_n(&vm->deficit, __ATOMIC_RELAXED), (int64_t)INT_MAX),
 			(int64_t)INT_MIN));
-	rte_tel_data_add_dict_u64(d, "cost", rd(&vm->stats.cost));
-	rte_tel_data_add_dict_u64(d, "capped_polls", rd(&vm->stats.capped_polls));
-	rte_tel_data_add_dict_u64(d, "rate_ops", __atomic_load_n(&vm->rate_ops, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(
-		d, "rate_bytes", __atomic_load_n(&vm->rate_bytes, __ATOMIC_RELAXED));
-	rte_tel_data_add_dict_u64(d, "throttled_polls", rd(&vm->stats.throttled_polls));
-	rte_tel_data_add_dict_u64(
+	vcd_tel_dict_u64(d, "cost", rd(&vm->stats.cost));
+	vcd_tel_dict_u64(d, "capped_polls", rd(&vm->stats.capped_polls));
+	vcd_tel_dict_u64(d, "rate_ops", __atomic_load_n(&vm->rate_ops, __ATOMIC_RELAXED));
+	vcd_tel_dict_u64(d, "rate_bytes", __atomic_load_n(&vm->rate_bytes, __ATOMIC_RELAXED));
+	vcd_tel_dict_u64(d, "throttled_polls", rd(&vm->stats.throttled_polls));
+	vcd_tel_dict_u64(
 		d, "throttled_us", rd(&vm->stats.throttled_cycles) * 1000000 / rte_get_tsc_hz());
 	latency_dict(d, vm);
 	for (i = 1; i < VCD_CHAIN_ERR_MAX; i++) {
 		char key[40];
 
 		snprintf(key, sizeof(key), "chain_%s", vcd_chain_err_name(i));
-		rte_tel_data_add_dict_u64(d, key, rd(&vm->stats.chain_err[i]));
+		vcd_tel_dict_u64(d, key, rd(&vm->stats.chain_err[i]));
 	}
 }
 
@@ -167,8 +162,7 @@ tel_vms(const char *cmd, const char *params, struct rte_tel_data *d)
 			continue;
 		char key[VCD_NAME_MAX];
 
-		rte_tel_data_add_dict_u64(
-			d, tel_key(key, sizeof(key), vm->name), rd(&vm->stats.requests));
+		vcd_tel_dict_u64(d, tel_key(key, sizeof(key), vm->name), rd(&vm->stats.requests));
 	}
 	return 0;
 }
@@ -205,14 +199,12 @@ tel_sharing(const char *cmd, const char *params, struct rte_tel_data *d)
 		if (c == NULL)
 			return -1;
 		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_u64(c, "worker", vm->worker);
-		rte_tel_data_add_dict_u64(
-			c, "weight", __atomic_load_n(&vm->weight, __ATOMIC_RELAXED));
-		rte_tel_data_add_dict_u64(c, "cost", rd(&vm->stats.cost));
-		rte_tel_data_add_dict_u64(
-			c, "inflight", __atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
-		rte_tel_data_add_dict_u64(c, "cost_per_s", (uint64_t)vm->cost_rate);
-		rte_tel_data_add_dict_u64(c, "share_percent",
+		vcd_tel_dict_u64(c, "worker", vm->worker);
+		vcd_tel_dict_u64(c, "weight", __atomic_load_n(&vm->weight, __ATOMIC_RELAXED));
+		vcd_tel_dict_u64(c, "cost", rd(&vm->stats.cost));
+		vcd_tel_dict_u64(c, "inflight", __atomic_load_n(&vm->inflight, __ATOMIC_RELAXED));
+		vcd_tel_dict_u64(c, "cost_per_s", (uint64_t)vm->cost_rate);
+		vcd_tel_dict_u64(c, "share_percent",
 			rate[vm->worker] > 0 ? (uint64_t)(100.0 * vcd_worker_get(vm->worker)->load *
 							       vm->cost_rate / rate[vm->worker] +
 						       0.5)
@@ -256,9 +248,9 @@ tel_info(const char *cmd, const char *params, struct rte_tel_data *d)
 	rte_tel_data_add_dict_string(d, "version", VCD_VERSION);
 	rte_tel_data_add_dict_string(d, "dpdk", rte_version());
 	rte_tel_data_add_dict_string(d, "config", config_path);
-	rte_tel_data_add_dict_u64(d, "uptime_s", (rte_rdtsc() - start_tsc) / rte_get_tsc_hz());
-	rte_tel_data_add_dict_u64(d, "sigbus_contained", vcd_guard_faults());
-	rte_tel_data_add_dict_u64(d, "call_writes_cut", vcd_guard_calls_cut());
+	vcd_tel_dict_u64(d, "uptime_s", (rte_rdtsc() - start_tsc) / rte_get_tsc_hz());
+	vcd_tel_dict_u64(d, "sigbus_contained", vcd_guard_faults());
+	vcd_tel_dict_u64(d, "call_writes_cut", vcd_guard_calls_cut());
 	return 0;
 }
 
@@ -289,37 +281,36 @@ tel_workers(const char *cmd, const char *params, struct rte_tel_data *d)
 		if (c == NULL)
 			return -1;
 		rte_tel_data_start_dict(c);
-		rte_tel_data_add_dict_u64(c, "lcore", w->lcore);
-		rte_tel_data_add_dict_u64(c, "vms", vcd_worker_vm_count(w));
-		rte_tel_data_add_dict_u64(c, "load_percent", (uint64_t)(100 * w->load + 0.5));
-		rte_tel_data_add_dict_u64(c, "polls", rd(&w->stats.polls));
-		rte_tel_data_add_dict_u64(c, "busy_polls", rd(&w->stats.busy_polls));
-		rte_tel_data_add_dict_u64(c, "busy_cycles", rd(&w->stats.busy_cycles));
-		rte_tel_data_add_dict_u64(c, "idle_cycles", rd(&w->stats.idle_cycles));
-		rte_tel_data_add_dict_u64(c, "sync_batches", rd(&w->stats.sync_batches));
-		rte_tel_data_add_dict_u64(c, "sync_batched", rd(&w->stats.sync_batched));
-		rte_tel_data_add_dict_u64(c, "sync_slices", rd(&w->stats.sync_slices));
-		rte_tel_data_add_dict_u64(c, "slices_long", rd(&w->stats.slices_long));
-		rte_tel_data_add_dict_u64(c, "slice_max_us",
+		vcd_tel_dict_u64(c, "lcore", w->lcore);
+		vcd_tel_dict_u64(c, "vms", vcd_worker_vm_count(w));
+		vcd_tel_dict_u64(c, "load_percent", (uint64_t)(100 * w->load + 0.5));
+		vcd_tel_dict_u64(c, "polls", rd(&w->stats.polls));
+		vcd_tel_dict_u64(c, "busy_polls", rd(&w->stats.busy_polls));
+		vcd_tel_dict_u64(c, "busy_cycles", rd(&w->stats.busy_cycles));
+		vcd_tel_dict_u64(c, "idle_cycles", rd(&w->stats.idle_cycles));
+		vcd_tel_dict_u64(c, "sync_batches", rd(&w->stats.sync_batches));
+		vcd_tel_dict_u64(c, "sync_batched", rd(&w->stats.sync_batched));
+		vcd_tel_dict_u64(c, "sync_slices", rd(&w->stats.sync_slices));
+		vcd_tel_dict_u64(c, "slices_long", rd(&w->stats.slices_long));
+		vcd_tel_dict_u64(c, "slice_max_us",
 			rd(&w->stats.slice_max_cycles) * 1000000 / rte_get_tsc_hz());
-		rte_tel_data_add_dict_u64(c, "rounds", rd(&w->stats.rounds));
-		rte_tel_data_add_dict_u64(c, "sleeps", rd(&w->stats.sleeps));
-		rte_tel_data_add_dict_u64(
+		vcd_tel_dict_u64(c, "rounds", rd(&w->stats.rounds));
+		vcd_tel_dict_u64(c, "sleeps", rd(&w->stats.sleeps));
+		vcd_tel_dict_u64(
 			c, "sleep_us", rd(&w->stats.sleep_cycles) * 1000000 / rte_get_tsc_hz());
 		/* Busy share of the worker's time since start: polls that found work. */
-		rte_tel_data_add_dict_u64(c, "busy_percent",
+		vcd_tel_dict_u64(c, "busy_percent",
 			rd(&w->stats.busy_cycles) * 100 /
 				RTE_MAX(rd(&w->stats.busy_cycles) + rd(&w->stats.idle_cycles),
 					(uint64_t)1));
-		rte_tel_data_add_dict_u64(c, "partial_enqueues", partial_enqueues(w));
+		vcd_tel_dict_u64(c, "partial_enqueues", partial_enqueues(w));
 		/* Free stacks: back to their start once every VM is drained (soak checks). */
-		rte_tel_data_add_dict_u64(
+		vcd_tel_dict_u64(
 			c, "ops_free", __atomic_load_n(&w->res.nb_op_free, __ATOMIC_RELAXED));
-		rte_tel_data_add_dict_u64(c, "ops", w->res.nb_ops);
-		rte_tel_data_add_dict_u64(
-			c, "mbufs_free", __atomic_load_n(&w->res.mb.n, __ATOMIC_RELAXED));
-		rte_tel_data_add_dict_u64(c, "mbufs", w->res.mb.size);
-		rte_tel_data_add_dict_u64(c, "bounce_free",
+		vcd_tel_dict_u64(c, "ops", w->res.nb_ops);
+		vcd_tel_dict_u64(c, "mbufs_free", __atomic_load_n(&w->res.mb.n, __ATOMIC_RELAXED));
+		vcd_tel_dict_u64(c, "mbufs", w->res.mb.size);
+		vcd_tel_dict_u64(c, "bounce_free",
 			__atomic_load_n(&w->res.nb_bounce_free, __ATOMIC_RELAXED));
 		snprintf(key, sizeof(key), "worker%u", i);
 		rte_tel_data_add_dict_container(d, key, c, 0);
@@ -353,11 +344,10 @@ backend_health(struct rte_tel_data *c, unsigned int idx)
 		snprintf(
 			state, sizeof(state), "down on %u of %u workers", down, vcd_worker_count());
 	rte_tel_data_add_dict_string(c, "state", state);
-	rte_tel_data_add_dict_u64(c, "inflight", inflight);
-	rte_tel_data_add_dict_u64(c, "staged", staged);
+	vcd_tel_dict_u64(c, "inflight", inflight);
+	vcd_tel_dict_u64(c, "staged", staged);
 	for (k = 0; k < VCD_SC_MAX; k++)
-		rte_tel_data_add_dict_u64(
-			c, vcd_stage_counter_name((enum vcd_stage_counter)k), sum[k]);
+		vcd_tel_dict_u64(c, vcd_stage_counter_name((enum vcd_stage_counter)k), sum[k]);
 }
 
 /* Ops and bytes completed on backend @idx by every worker, and the rate since the last call. */
@@ -374,10 +364,10 @@ backend_traffic(struct rte_tel_data *c, unsigned int idx)
 		bytes += rd(&vcd_worker_get(w)->stage[idx].done_bytes);
 	}
 	secs = last_tsc[idx] ? (double)(now - last_tsc[idx]) / (double)rte_get_tsc_hz() : 0;
-	rte_tel_data_add_dict_u64(c, "ops", ops);
-	rte_tel_data_add_dict_u64(c, "bytes", bytes);
+	vcd_tel_dict_u64(c, "ops", ops);
+	vcd_tel_dict_u64(c, "bytes", bytes);
 	/* Bandwidth since the previous /vcryptd/backends query, in Mbit/s. */
-	rte_tel_data_add_dict_u64(c, "mbps_since_last_query",
+	vcd_tel_dict_u64(c, "mbps_since_last_query",
 		secs > 0 ? (uint64_t)((double)(bytes - last_bytes[idx]) * 8 / secs / 1e6) : 0);
 	last_bytes[idx] = bytes;
 	last_tsc[idx] = now;
@@ -401,10 +391,9 @@ backend_caps(struct rte_tel_data *c, const struct vcd_backend *b)
 			continue;
 		if (cap->sym.xform_type == RTE_CRYPTO_SYM_XFORM_CIPHER)
 			rte_tel_data_add_array_string(
-				a, rte_crypto_cipher_algorithm_strings[cap->sym.cipher.algo]);
+				a, vcd_cipher_algo_name(cap->sym.cipher.algo));
 		else if (cap->sym.xform_type == RTE_CRYPTO_SYM_XFORM_AUTH)
-			rte_tel_data_add_array_string(
-				a, rte_crypto_auth_algorithm_strings[cap->sym.auth.algo]);
+			rte_tel_data_add_array_string(a, vcd_auth_algo_name(cap->sym.auth.algo));
 	}
 	rte_tel_data_add_dict_container(c, "algorithms", a, 0);
 }
@@ -426,13 +415,12 @@ tel_backends(const char *cmd, const char *params, struct rte_tel_data *d)
 			return -1;
 		rte_tel_data_start_dict(c);
 		rte_tel_data_add_dict_string(c, "driver", b->driver);
-		rte_tel_data_add_dict_u64(c, "dev_id", b->dev_id);
+		vcd_tel_dict_u64(c, "dev_id", b->dev_id);
 		rte_tel_data_add_dict_string(
 			c, "role", b->role == VCD_BACKEND_ACCEL ? "accel" : "cpu");
-		rte_tel_data_add_dict_u64(c, "pci", b->pci);
-		rte_tel_data_add_dict_u64(c, "queue_pairs", b->nb_qp);
-		rte_tel_data_add_dict_u64(
-			c, "sessions_in_use", rte_mempool_in_use_count(b->sess_pool));
+		vcd_tel_dict_u64(c, "pci", b->pci);
+		vcd_tel_dict_u64(c, "queue_pairs", b->nb_qp);
+		vcd_tel_dict_u64(c, "sessions_in_use", rte_mempool_in_use_count(b->sess_pool));
 		backend_health(c, i);
 		backend_traffic(c, i);
 		backend_caps(c, b);
@@ -498,7 +486,7 @@ tel_routing(const char *cmd, const char *params, struct rte_tel_data *d)
 		add_threshold(o, "threshold",
 			__atomic_load_n(&vcd_route.threshold[op], __ATOMIC_RELAXED));
 		add_threshold(o, "configured", conf[op]);
-		rte_tel_data_add_dict_u64(o, "calibrated", c.measured[op]);
+		vcd_tel_dict_u64(o, "calibrated", c.measured[op]);
 		if (c.measured[op]) {
 			add_threshold(o, "crossover", c.threshold[op]);
 			for (role = 0; role < 2; role++) {
@@ -509,7 +497,7 @@ tel_routing(const char *cmd, const char *params, struct rte_tel_data *d)
 				/* Picoseconds: integers in the order of the measured values. */
 				rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
 				for (i = 0; i < c.nb_sizes; i++)
-					rte_tel_data_add_array_u64(a,
+					vcd_tel_array_u64(a,
 						c.ns[op][role][i] > 0
 							? (uint64_t)(c.ns[op][role][i] * 1000)
 							: 0);
@@ -532,11 +520,11 @@ tel_routing(const char *cmd, const char *params, struct rte_tel_data *d)
 			rte_tel_data_add_array_int(a, (int)c.sizes[i]);
 		rte_tel_data_add_dict_container(d, "sizes", a, 0);
 	}
-	rte_tel_data_add_dict_u64(d, "calibrations", c.runs);
-	rte_tel_data_add_dict_u64(d, "calibrated_at", (uint64_t)c.when);
-	rte_tel_data_add_dict_u64(d, "accel_budget", vcd_route.budget[VCD_BACKEND_ACCEL]);
-	rte_tel_data_add_dict_u64(d, "cpu_budget", vcd_route.budget[VCD_BACKEND_CPU]);
-	rte_tel_data_add_dict_u64(d, "fail_errors", vcd_route.fail_errors);
+	vcd_tel_dict_u64(d, "calibrations", c.runs);
+	vcd_tel_dict_u64(d, "calibrated_at", (uint64_t)c.when);
+	vcd_tel_dict_u64(d, "accel_budget", vcd_route.budget[VCD_BACKEND_ACCEL]);
+	vcd_tel_dict_u64(d, "cpu_budget", vcd_route.budget[VCD_BACKEND_CPU]);
+	vcd_tel_dict_u64(d, "fail_errors", vcd_route.fail_errors);
 	return 0;
 }
 
@@ -571,16 +559,15 @@ tel_costs(const char *cmd, const char *params, struct rte_tel_data *d)
 			}
 			rte_tel_data_start_dict(o);
 			/* Picoseconds: integers in the order of the measured values. */
-			rte_tel_data_add_dict_u64(o, "fixed_ps", (uint64_t)(ci.ns_fixed * 1000));
-			rte_tel_data_add_dict_u64(
-				o, "per_byte_ps", (uint64_t)(ci.ns_per_byte * 1000));
-			rte_tel_data_add_dict_u64(o, "extra", ci.cost.extra);
-			rte_tel_data_add_dict_u64(o, "per_byte_x16", ci.cost.pb16);
+			vcd_tel_dict_u64(o, "fixed_ps", (uint64_t)(ci.ns_fixed * 1000));
+			vcd_tel_dict_u64(o, "per_byte_ps", (uint64_t)(ci.ns_per_byte * 1000));
+			vcd_tel_dict_u64(o, "extra", ci.cost.extra);
+			vcd_tel_dict_u64(o, "per_byte_x16", ci.cost.pb16);
 			rte_tel_data_add_dict_container(b, ci.name, o, 0);
 		}
 		rte_tel_data_add_dict_container(d, vcd_backend_get(be)->name, b, 0);
 	}
-	rte_tel_data_add_dict_u64(
+	vcd_tel_dict_u64(
 		d, "measured_cost", __atomic_load_n(&vcd_share.measured_cost, __ATOMIC_RELAXED));
 	return 0;
 }
