@@ -199,6 +199,7 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 	}
 	if (rte_cryptodev_start(b->dev_id) != 0)
 		return -EIO;
+	vcd_backend_selftest(b, 0);
 	b->probe_sess = probe_session(b);
 	return 0;
 }
@@ -305,6 +306,9 @@ vcd_backend_supports(const struct vcd_backend *b, const struct rte_crypto_sym_xf
 		return false;
 	for (; xf != NULL; xf = xf->next) {
 		if (!xform_supported(b->dev_id, xf))
+			return false;
+		if (xf->type == RTE_CRYPTO_SYM_XFORM_CIPHER && xf->cipher.algo < 64 &&
+			(b->broken_ciphers & (1ull << xf->cipher.algo)))
 			return false;
 	}
 	return true;

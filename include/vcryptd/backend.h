@@ -40,6 +40,11 @@ struct vcd_backend {
 	 * before the workers start, on queue pair 0).
 	 */
 	uint16_t ctl_qp;
+	/*
+	 * Ciphers (bit per enum rte_crypto_cipher_algorithm) it announces but got
+	 * wrong in the start-up burst check (vcd_backend_selftest()): not used.
+	 */
+	uint64_t broken_ciphers;
 	/* AES-128-CBC encrypt session for health probes; NULL if it has no AES-CBC. */
 	void *probe_sess;
 	struct rte_mempool *sess_pool;
@@ -49,6 +54,18 @@ struct vcd_backend {
 
 /* Where every op carries its IV: the start of its private area (opbuild.h's vcd_req). */
 #define VCD_BACKEND_IV_OFFSET (sizeof(struct rte_crypto_op) + sizeof(struct rte_crypto_sym_op))
+
+/*
+ * Known-answer check of backend @b (started, @qp free): a burst of 8 ops of
+ * each cipher a PMD release is known to have got wrong in bursts (3DES-CBC:
+ * crypto_aesni_mb on intel-ipsec-mb 2.0 puts outputs in the wrong buffers
+ * when several DES jobs share the AVX512 lanes), and AES-128-CBC, each op
+ * with its own session, key and IV, alternately encrypting and decrypting,
+ * compared with OpenSSL.  A cipher that comes back wrong is marked in
+ * b->broken_ciphers and is not used there (logged).  0, or -errno where the
+ * check could not run (the backend is then used as it is).
+ */
+int vcd_backend_selftest(struct vcd_backend *b, uint16_t qp);
 
 /* Configure and start every backend of @cfg with @nb_workers queue pairs each. */
 int vcd_backends_init(const struct vcd_config *cfg, unsigned int nb_workers, uint32_t qp_depth,
