@@ -307,8 +307,8 @@ vcd_backend_supports(const struct vcd_backend *b, const struct rte_crypto_sym_xf
 	for (; xf != NULL; xf = xf->next) {
 		if (!xform_supported(b->dev_id, xf))
 			return false;
-		if (xf->type == RTE_CRYPTO_SYM_XFORM_CIPHER && xf->cipher.algo < 64 &&
-			(b->broken_ciphers & (1ull << xf->cipher.algo)))
+		if (xf->type == RTE_CRYPTO_SYM_XFORM_CIPHER &&
+			!vcd_backend_cipher_ok(b, xf->cipher.algo))
 			return false;
 	}
 	return true;

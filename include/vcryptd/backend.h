@@ -67,6 +67,13 @@ struct vcd_backend {
  */
 int vcd_backend_selftest(struct vcd_backend *b, uint16_t qp);
 
+/* Whether @algo passed the start-up check on @b (or was not checked). */
+static inline bool
+vcd_backend_cipher_ok(const struct vcd_backend *b, enum rte_crypto_cipher_algorithm algo)
+{
+	return (unsigned int)algo >= 64 || !(b->broken_ciphers & (1ull << algo));
+}
+
 /* Configure and start every backend of @cfg with @nb_workers queue pairs each. */
 int vcd_backends_init(const struct vcd_config *cfg, unsigned int nb_workers, uint32_t qp_depth,
 	uint32_t max_sessions);
