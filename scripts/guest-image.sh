@@ -157,6 +157,14 @@ mkdir -p "$work/kernel" "$work/busybox" "$work/root"
 dpkg-deb -x "$kdeb" "$work/kernel"
 dpkg-deb -x "$bbdeb" "$work/busybox"
 
+# Debian 13 ships the modules under usr/lib/modules (merged /usr), Debian 12
+# under lib/modules: keep them at lib/modules, reachable from both (kmod's
+# depmod looks in one or the other, by how it was built).
+if [ ! -d "$work/kernel/lib/modules" ] && [ -d "$work/kernel/usr/lib/modules" ]; then
+	mkdir -p "$work/kernel/lib"
+	mv "$work/kernel/usr/lib/modules" "$work/kernel/lib/modules"
+	ln -s ../../lib/modules "$work/kernel/usr/lib/modules"
+fi
 kver=$(ls "$work/kernel/lib/modules" | head -n 1)
 [ -n "$kver" ] || die "no lib/modules in $kdeb"
 vmlinuz="$work/kernel/boot/vmlinuz-$kver"

@@ -138,6 +138,16 @@ probe_session(struct vcd_backend *b)
 	return rte_cryptodev_sym_session_create(b->dev_id, &x, b->sess_pool);
 }
 
+/* Whether the device runs RSA: asymmetric ops and an RSA capability. */
+static bool
+has_rsa(uint8_t dev_id, const struct rte_cryptodev_info *info)
+{
+	struct rte_cryptodev_asym_capability_idx idx = {.type = RTE_CRYPTO_ASYM_XFORM_RSA};
+
+	return (info->feature_flags & RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO) &&
+		rte_cryptodev_asym_capability_get(dev_id, &idx) != NULL;
+}
+
 static bool
 is_pci(const struct rte_cryptodev_info *info)
 {
@@ -157,6 +167,7 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 	char pool_name[RTE_MEMPOOL_NAMESIZE];
 	const struct pmd_quirk *q;
 	uint16_t qp;
+	bool rsa;
 
 	rte_cryptodev_info_get(b->dev_id, &info);
 	if (info.max_nb_queue_pairs < nb_workers) {
@@ -166,6 +177,15 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 			b->name, nb_workers, nb_workers, info.max_nb_queue_pairs);
 		return -ENOSPC;
 	}
+	rsa = has_rsa(b->dev_id, &info) && info.max_nb_queue_pairs >= 2 * nb_workers + 1;
+	if (has_rsa(b->dev_id, &info) && !rsa)
+		VCD_LOG(WARNING,
+			"backend %s: has RSA, but not the %u queue pairs it needs (one per worker "
+			"for symmetric ops, one for RSA, a spare): no RSA on it (raise "
+			"max_nb_queue_pairs in its devargs)",
+			b->name, 2 * nb_workers + 1);
+	if (rsa)
+		dconf.ff_disable &= ~(uint64_t)RTE_CRYPTODEV_FF_ASYMMETRIC_CRYPTO;
 	b->features = info.feature_flags;
 	b->cpu_crypto = (info.feature_flags & RTE_CRYPTODEV_FF_SYM_CPU_CRYPTO) != 0;
 	b->sgl = (info.feature_flags & RTE_CRYPTODEV_FF_IN_PLACE_SGL) != 0;
@@ -173,10 +193,14 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 	b->pci = is_pci(&info);
 	q = quirk_of(info.driver_name);
 	b->max_data = q != NULL && q->max_segs != 0 ? q->max_segs * VCD_MBUF_SEG_MAX : UINT32_MAX;
-	/* One queue pair per worker, and a spare for calibration where there is one. */
-	dconf.nb_queue_pairs =
-		(uint16_t)RTE_MIN(nb_workers + 1, (unsigned int)info.max_nb_queue_pairs);
+	/*
+	 * One queue pair per worker, a spare for calibration where there is one,
+	 * and with RSA one more per worker for RSA ops (akcipher.h).
+	 */
+	dconf.nb_queue_pairs = (uint16_t)RTE_MIN(
+		(rsa ? 2 : 1) * nb_workers + 1, (unsigned int)info.max_nb_queue_pairs);
 	b->ctl_qp = dconf.nb_queue_pairs > nb_workers ? (uint16_t)nb_workers : VCD_NO_QP;
+	b->asym_qp = rsa ? (uint16_t)(nb_workers + 1) : VCD_NO_QP;
 	snprintf(b->driver, sizeof(b->driver), "%s", info.driver_name);
 	if (dconf.socket_id < 0)
 		dconf.socket_id = 0;
@@ -188,6 +212,13 @@ configure(struct vcd_backend *b, unsigned int nb_workers, uint32_t qp_depth, uin
 		rte_cryptodev_sym_get_private_session_size(b->dev_id), 0, 0, dconf.socket_id);
 	if (b->sess_pool == NULL)
 		return -ENOMEM;
+	if (rsa) {
+		snprintf(pool_name, sizeof(pool_name), "vcd_asess_%u", b->dev_id);
+		b->asym_pool = rte_cryptodev_asym_session_pool_create(
+			pool_name, max_sessions + 8, 0, 0, dconf.socket_id);
+		if (b->asym_pool == NULL)
+			return -ENOMEM;
+	}
 	b->nb_qp = (uint16_t)nb_workers;
 	b->qp_depth = qp_depth;
 	for (qp = 0; qp < dconf.nb_queue_pairs; qp++) {
@@ -274,6 +305,8 @@ vcd_backends_fini(void)
 		rte_cryptodev_close(b->dev_id);
 		rte_mempool_free(b->sess_pool);
 		b->sess_pool = NULL;
+		rte_mempool_free(b->asym_pool);
+		b->asym_pool = NULL;
 	}
 }
 

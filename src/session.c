@@ -13,6 +13,7 @@
 #include <linux/virtio_crypto.h>
 #include <rte_cryptodev.h>
 
+#include "vcryptd/akcipher.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/calibrate.h"
 #include "vcryptd/log.h"
@@ -305,7 +306,9 @@ vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint6
 	uint32_t slot;
 	int rc;
 
-	rc = build_xforms(p, x, &head);
+	bool ak = p->op_code == VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION;
+
+	rc = ak ? 0 : build_xforms(p, x, &head);
 	if (rc == 0)
 		rc = find_free_slot(t, &slot);
 	if (rc != 0)
@@ -313,6 +316,14 @@ vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint6
 	s = calloc(1, sizeof(*s));
 	if (s == NULL)
 		return -ENOMEM;
+	if (ak) {
+		rc = vcd_ak_session_create(s, p, vm_name);
+		if (rc != 0) {
+			free(s);
+			return rc;
+		}
+		goto publish;
+	}
 	set_mode(s, &x[0]);
 	rc = create_on_backends(s, head);
 	if (rc != 0) {
@@ -326,6 +337,7 @@ vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint6
 	s->chain_order = p->chain_order;
 	s->iv_len = x[0].cipher.iv.length;
 	s->digest_len = p->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER ? 0 : (uint16_t)p->digest_len;
+publish:
 	t->gen[slot] = (t->gen[slot] + 1) & 0x7fffffff;
 	s->id = ((uint64_t)t->gen[slot] << 32) | slot;
 	*id = s->id;
@@ -353,6 +365,7 @@ vcd_sess_destroy(struct vcd_session *s)
 {
 	unsigned int i;
 
+	vcd_ak_session_destroy(s);
 	for (i = 0; i < vcd_backend_count(); i++) {
 		if (s->cs[i] != NULL)
 			rte_cryptodev_sym_session_free(vcd_backend_get(i)->dev_id, s->cs[i]);

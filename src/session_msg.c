@@ -219,8 +219,35 @@ decode_sym(const uint8_t *sym, struct vcd_sess_params *out)
 }
 
 /*
- * @b holds exactly f->size bytes.  An akcipher op_code (qemu81's asym union arm) cannot be
- * represented in vcd_sess_params, so it is refused like a malformed message.
+ * qemu81's asym arm (CryptoDevBackendAsymSessionInfo, LP64): algo, keytype, keylen, 4
+ * bytes of padding, QEMU's key pointer, rsa {padding_algo, hash_algo}, then key[1024].
+ */
+#define ASYM_ALGO    0
+#define ASYM_KEYTYPE 4
+#define ASYM_KEYLEN  8
+#define ASYM_PADDING 24
+#define ASYM_HASH    28
+#define ASYM_KEY     32
+_Static_assert(Q81_UNION + ASYM_KEY + VCD_SESS_AKCIPHER_KEY_MAX == Q81_SESSION_ID,
+	"qemu81: asym key ends at session_id");
+
+static int
+decode_asym(const uint8_t *a, struct vcd_sess_params *out)
+{
+	out->ak_algo = (uint32_t)get_le(a + ASYM_ALGO, 4);
+	out->ak_keytype = (uint32_t)get_le(a + ASYM_KEYTYPE, 4);
+	out->ak_keylen = (uint32_t)get_le(a + ASYM_KEYLEN, 4);
+	out->ak_padding = (uint32_t)get_le(a + ASYM_PADDING, 4);
+	out->ak_hash = (uint32_t)get_le(a + ASYM_HASH, 4);
+	if (out->ak_keylen > VCD_SESS_AKCIPHER_KEY_MAX)
+		return -EINVAL;
+	memcpy(out->ak_key, a + ASYM_KEY, out->ak_keylen);
+	return 0;
+}
+
+/*
+ * @b holds exactly f->size bytes.  An akcipher op_code selects qemu81's asym union arm;
+ * the older layouts have none (their op_code, where they have one, is never 0x404).
  */
 static int
 decode_fmt(const struct wire_fmt *f, const uint8_t *b, struct vcd_sess_params *out)
@@ -228,9 +255,11 @@ decode_fmt(const struct wire_fmt *f, const uint8_t *b, struct vcd_sess_params *o
 	uint64_t op_code = f->op_code_len ? get_le(b + f->op_code, f->op_code_len) : 0;
 
 	memset(out, 0, sizeof(*out));
-	if (op_code > UINT32_MAX || op_code == VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION)
+	if (op_code > UINT32_MAX)
 		return -EINVAL;
 	out->op_code = (uint32_t)op_code;
+	if (op_code == VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION)
+		return f->size == Q81_SIZE ? decode_asym(b + Q81_UNION, out) : -EINVAL;
 	decode_sym(b + f->sym, out);
 	if (out->cipher_key_len > VCD_SESS_CIPHER_KEY_MAX ||
 		out->auth_key_len > VCD_SESS_AUTH_KEY_MAX)
@@ -326,6 +355,19 @@ vcd_sess_msg_encode(
 	memset(b, 0, f->size);
 	if (f->op_code_len != 0)
 		put_le(b + f->op_code, p->op_code, f->op_code_len);
+	if (p->op_code == VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION) {
+		uint8_t *a = b + Q81_UNION;
+
+		if (f->size != Q81_SIZE || p->ak_keylen > VCD_SESS_AKCIPHER_KEY_MAX)
+			return -EINVAL;
+		put_le(a + ASYM_ALGO, p->ak_algo, 4);
+		put_le(a + ASYM_KEYTYPE, p->ak_keytype, 4);
+		put_le(a + ASYM_KEYLEN, p->ak_keylen, 4);
+		put_le(a + ASYM_PADDING, p->ak_padding, 4);
+		put_le(a + ASYM_HASH, p->ak_hash, 4);
+		memcpy(a + ASYM_KEY, p->ak_key, p->ak_keylen);
+		return (int)f->size;
+	}
 	encode_sym(b + f->sym, p);
 	memcpy(b + f->key, p->cipher_key, p->cipher_key_len);
 	memcpy(b + f->auth_key, p->auth_key, p->auth_key_len);

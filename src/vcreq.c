@@ -54,22 +54,59 @@ parse_layout(const struct virtio_crypto_op_data_req *h, const struct vcd_session
 	return VIRTIO_CRYPTO_OK;
 }
 
+/* An akcipher request's lengths, checked against chain @c (the key's size is akcipher.c's). */
+static uint8_t
+parse_akcipher(const struct virtio_crypto_op_data_req *h, const struct vcd_chain *c,
+	struct vcd_req_layout *l)
+{
+	const struct virtio_crypto_akcipher_para *p = &h->u.akcipher_req.para;
+	bool verify = h->header.opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+	uint64_t rd = (uint64_t)sizeof(*h) + p->src_data_len + (verify ? p->dst_data_len : 0);
+
+	memset(l, 0, sizeof(*l));
+	l->ak_opcode = h->header.opcode;
+	l->src_len = p->src_data_len;
+	l->dst_len = p->dst_data_len;
+	if (l->src_len == 0 || l->src_len > VCD_AK_MAX_DATA || l->dst_len > VCD_AK_MAX_DATA ||
+		(verify && l->dst_len == 0))
+		return VIRTIO_CRYPTO_BADMSG;
+	if (rd > c->rd_mapped ||
+		(!verify && (l->dst_len > c->wr_mapped || l->dst_len + 1 > c->wr_len)))
+		return VIRTIO_CRYPTO_BADMSG;
+	return VIRTIO_CRYPTO_OK;
+}
+
+static bool
+is_akcipher(uint32_t opcode)
+{
+	return opcode == VIRTIO_CRYPTO_AKCIPHER_ENCRYPT ||
+		opcode == VIRTIO_CRYPTO_AKCIPHER_DECRYPT || opcode == VIRTIO_CRYPTO_AKCIPHER_SIGN ||
+		opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+}
+
 uint8_t
 vcd_vcreq_decode(const struct vcd_chain *c, const struct vcd_sess_table *t, struct vcd_session **s,
 	struct vcd_req_layout *l)
 {
 	/* One copy of the header: the guest may rewrite it while we look. */
 	struct virtio_crypto_op_data_req h;
+	bool ak;
 
 	if (unlikely(c->err != VCD_CHAIN_OK || c->status == NULL ||
 		    !vcd_seg_copy(c->rd, c->nb_rd, 0, &h, sizeof(h))))
 		return VIRTIO_CRYPTO_BADMSG;
+	ak = is_akcipher(h.header.opcode);
 	if (unlikely(h.header.opcode != VIRTIO_CRYPTO_CIPHER_ENCRYPT &&
-		    h.header.opcode != VIRTIO_CRYPTO_CIPHER_DECRYPT))
+		    h.header.opcode != VIRTIO_CRYPTO_CIPHER_DECRYPT && !ak))
 		return VIRTIO_CRYPTO_NOTSUPP;
 	*s = vcd_sess_lookup(t, h.header.session_id);
 	if (unlikely(*s == NULL))
 		return VIRTIO_CRYPTO_INVSESS;
+	/* A session serves requests of its own service only. */
+	if (unlikely(ak != ((*s)->ak != NULL)))
+		return VIRTIO_CRYPTO_BADMSG;
+	if (unlikely(ak))
+		return parse_akcipher(&h, c, l);
 	return parse_layout(&h, *s, c, l);
 }
 

@@ -17,6 +17,7 @@
 #include <rte_lcore.h>
 #include <rte_prefetch.h>
 
+#include "vcryptd/akcipher.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/dispatch.h"
 #include "vcryptd/dma.h"
@@ -166,6 +167,13 @@ intake_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 			vm->stats.chain_err[c->err]++; /* counted, never logged */
 		vcd_vcreq_refuse(vm, c, st);
 		charge(w, vm, NULL, 0, 0);
+		return INTAKE_ANSWERED;
+	}
+	if (unlikely(l.ak_opcode != 0)) {
+		/* RSA: its own queue pairs and completions (akcipher.h). */
+		if (!vcd_ak_intake(w, vm, c, s, &l))
+			return INTAKE_LATER;
+		charge(w, vm, NULL, 0, l.src_len);
 		return INTAKE_ANSWERED;
 	}
 	be = vcd_dispatch_route(w, vm, s, l.src_len);
@@ -736,6 +744,8 @@ poll_once(struct vcd_worker *w)
 	work = serve_vms(w, nb);
 	work += vcd_qp_enqueue_all(w);
 	work += reap(w);
+	if (unlikely(w->ak_pool != NULL))
+		work += vcd_ak_poll(w);
 	vcd_health_tick(w);
 	publish(w, nb);
 	if (w->nb_big != 0) {
@@ -949,6 +959,8 @@ worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint16_t 
 			return -ENOMEM;
 #endif
 	}
+	if (vcd_ak_worker_init(w) != 0)
+		return -ENOMEM;
 	return vcd_opres_init(&w->res, id, socket, VCD_OPS_PER_WORKER, nb_mbufs);
 }
 
@@ -960,6 +972,7 @@ worker_fini(struct vcd_worker *w)
 		vcd_fault_qp_free(w->stage[b].fault);
 #endif
 	vcd_opres_fini(&w->res);
+	vcd_ak_worker_fini(w);
 	memset(w, 0, sizeof(*w));
 }
 

@@ -45,6 +45,13 @@ struct vcd_backend {
 	 * wrong in the start-up burst check (vcd_backend_selftest()): not used.
 	 */
 	uint64_t broken_ciphers;
+	/*
+	 * RSA (akcipher.h): worker w's RSA ops go on queue pair asym_qp + w,
+	 * sessions come from asym_pool; asym_qp is VCD_NO_QP where the device has
+	 * no RSA or not the queue pairs for it.
+	 */
+	uint16_t asym_qp;
+	struct rte_mempool *asym_pool;
 	/* AES-128-CBC encrypt session for health probes; NULL if it has no AES-CBC. */
 	void *probe_sess;
 	struct rte_mempool *sess_pool;

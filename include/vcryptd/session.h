@@ -22,6 +22,8 @@
 #include "vcryptd/exec.h"
 #include "vcryptd/session_msg.h"
 
+struct vcd_ak_session;
+
 struct vcd_session {
 	uint64_t id;
 	/* The session as one cryptodev session, per backend; NULL where it cannot run so. */
@@ -50,6 +52,8 @@ struct vcd_session {
 	uint32_t sync_cpb16;
 	/* What one of its requests costs on each backend, for sharing (calibrate.h). */
 	struct vcd_cost cost[VCD_MAX_BACKENDS];
+	/* An akcipher (RSA) session: what it is instead (akcipher.h); NULL: symmetric. */
+	struct vcd_ak_session *ak;
 };
 
 enum vcd_cipher_mode {

@@ -16,8 +16,9 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define VCD_SESS_CIPHER_KEY_MAX 64  /* VHOST_CRYPTO_SYM_CIPHER_MAX_KEY_LEN in QEMU */
-#define VCD_SESS_AUTH_KEY_MAX   512 /* VHOST_CRYPTO_SYM_HMAC_MAX_KEY_LEN in QEMU */
+#define VCD_SESS_CIPHER_KEY_MAX   64   /* VHOST_CRYPTO_SYM_CIPHER_MAX_KEY_LEN in QEMU */
+#define VCD_SESS_AUTH_KEY_MAX     512  /* VHOST_CRYPTO_SYM_HMAC_MAX_KEY_LEN in QEMU */
+#define VCD_SESS_AKCIPHER_KEY_MAX 1024 /* VHOST_CRYPTO_ASYM_MAX_KEY_LEN in QEMU (>= 8.1) */
 
 enum vcd_sess_layout {
 	VCD_SESS_LAYOUT_AUTO = 0, /* decode only: detect from size and content */
@@ -26,7 +27,7 @@ enum vcd_sess_layout {
 	VCD_SESS_LAYOUT_QEMU81,   /* op_code first, sym/asym union, session_id last */
 };
 
-/* One symmetric session as the guest asked for it (virtio-crypto constants). */
+/* One session as the guest asked for it (virtio-crypto constants). */
 struct vcd_sess_params {
 	uint32_t op_code;     /* VIRTIO_CRYPTO_CIPHER_CREATE_SESSION...; 0 if the layout has none */
 	uint8_t op_type;      /* VIRTIO_CRYPTO_SYM_OP_CIPHER / _ALGORITHM_CHAINING */
@@ -41,6 +42,16 @@ struct vcd_sess_params {
 	uint32_t aad_len;
 	uint8_t cipher_key[VCD_SESS_CIPHER_KEY_MAX];
 	uint8_t auth_key[VCD_SESS_AUTH_KEY_MAX];
+	/*
+	 * op_code VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION (qemu81 only: the older
+	 * layouts have no asymmetric arm): the akcipher session instead of the above.
+	 */
+	uint32_t ak_algo;    /* VIRTIO_CRYPTO_AKCIPHER_RSA */
+	uint32_t ak_keytype; /* VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC / _PRIVATE */
+	uint32_t ak_keylen;
+	uint32_t ak_padding; /* VIRTIO_CRYPTO_RSA_RAW_PADDING / _PKCS1_PADDING */
+	uint32_t ak_hash;    /* VIRTIO_CRYPTO_RSA_NO_HASH, _SHA1 ... */
+	uint8_t ak_key[VCD_SESS_AKCIPHER_KEY_MAX]; /* PKCS#1 DER (rsa_key.h) */
 };
 
 /* Exact payload size of a create-session message in @layout (not AUTO). */

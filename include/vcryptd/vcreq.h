@@ -27,6 +27,8 @@
 
 /* Largest source or destination of one request. */
 #define VCD_MAX_REQ_DATA (4u << 20)
+/* Largest akcipher src or dst: one RSA-4096 block. */
+#define VCD_AK_MAX_DATA 512u
 
 /* Lengths of one request, from its header, checked against the chain. */
 struct vcd_req_layout {
@@ -36,6 +38,13 @@ struct vcd_req_layout {
 	uint32_t cipher_off, cipher_len;
 	uint32_t hash_off, hash_len;
 	uint32_t digest_len;
+	/*
+	 * An akcipher request (VIRTIO_CRYPTO_AKCIPHER_*, akcipher.h): its opcode
+	 * (0: a symmetric one).  src_len/dst_len are then the para's lengths: the
+	 * readable part is [header][src] ([header][signature || digest], digest
+	 * dst_len bytes, for VERIFY), the writable part [dst][status] ([status]).
+	 */
+	uint32_t ak_opcode;
 };
 
 /*

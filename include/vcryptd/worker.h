@@ -92,7 +92,8 @@ struct vcd_worker {
 	uint32_t quantum;
 	uint32_t req_cost;
 	bool measured_cost;
-	bool alone; /* at most one VM had requests waiting in the last poll */
+	bool alone;                  /* at most one VM had requests waiting in the last poll */
+	struct rte_mempool *ak_pool; /* RSA ops (akcipher.h); NULL without an RSA backend */
 	/*
 	 * Ops run again synchronously by vcd_dispatch_again() from submit or
 	 * health, waiting for the reap stage to complete them.

@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "vcryptd/rsa_key.h"
 #include "vcryptd/session_msg.h"
 
 #define Q632  632
@@ -69,9 +70,30 @@ all_zero(const uint8_t *p, size_t n)
 	return true;
 }
 
+/* An akcipher session's key, through the DER reader: it stays inside the key. */
+static void
+check_rsa_key(const struct vcd_sess_params *p)
+{
+	struct vcd_rsa_key k;
+	const struct vcd_rsa_num *nums[] = {&k.n, &k.e, &k.d, &k.p, &k.q, &k.dp, &k.dq, &k.qinv};
+	int rc = vcd_rsa_key_parse(p->ak_key, p->ak_keylen, p->ak_keytype == 2, &k);
+
+	CHECK(rc == 0 || rc == -EINVAL || rc == -ENOTSUP);
+	if (rc != 0)
+		return;
+	CHECK(k.bits >= VCD_RSA_MIN_BITS && k.bits <= VCD_RSA_MAX_BITS);
+	for (size_t i = 0; i < sizeof(nums) / sizeof(nums[0]); i++) {
+		CHECK(nums[i]->len == 0 || nums[i]->p >= p->ak_key);
+		CHECK(nums[i]->len == 0 || nums[i]->p + nums[i]->len <= p->ak_key + p->ak_keylen);
+	}
+}
+
 static void
 check_params(const struct vcd_sess_params *p)
 {
+	CHECK(p->ak_keylen <= VCD_SESS_AKCIPHER_KEY_MAX);
+	if (p->ak_keylen != 0)
+		check_rsa_key(p);
 	CHECK(p->cipher_key_len <= VCD_SESS_CIPHER_KEY_MAX);
 	CHECK(p->auth_key_len <= VCD_SESS_AUTH_KEY_MAX);
 	CHECK(all_zero(

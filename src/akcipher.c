@@ -1,0 +1,538 @@
+/* SPDX-License-Identifier: BSD-3-Clause
+ * Copyright (c) 2026 The vcryptd authors
+ */
+/*
+ * RSA sessions and requests (akcipher.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <linux/virtio_crypto.h>
+#include <rte_cryptodev.h>
+
+#include "vcryptd/akcipher.h"
+#include "vcryptd/backend.h"
+#include "vcryptd/compat.h"
+#include "vcryptd/log.h"
+#include "vcryptd/rsa_key.h"
+#include "vcryptd/session.h"
+#include "vcryptd/vcreq.h"
+#include "vcryptd/vm.h"
+#include "vcryptd/worker.h"
+
+#define AK_OPS      256 /* RSA ops per worker */
+#define AK_DEQ      32
+#define AK_DST_SEGS 4 /* pieces of a destination (Linux: one) */
+#define AK_MAX      VCD_AK_MAX_DATA
+
+/* ---- EMSA-PKCS1-v1_5 (RFC 8017 9.2): the DER DigestInfo prefix of each hash ---- */
+
+struct digest_info {
+	uint8_t hash; /* VIRTIO_CRYPTO_RSA_* */
+	uint8_t len;  /* digest bytes */
+	uint8_t prefix_len;
+	uint8_t prefix[19];
+};
+
+static const struct digest_info digest_infos[] = {
+	{VIRTIO_CRYPTO_RSA_MD5, 16, 18,
+		{0x30, 0x20, 0x30, 0x0c, 0x06, 0x08, 0x2a, 0x86, 0x48, 0x86, 0xf7, 0x0d, 0x02, 0x05,
+			0x05, 0x00, 0x04, 0x10}},
+	{VIRTIO_CRYPTO_RSA_SHA1, 20, 15,
+		{0x30, 0x21, 0x30, 0x09, 0x06, 0x05, 0x2b, 0x0e, 0x03, 0x02, 0x1a, 0x05, 0x00, 0x04,
+			0x14}},
+	{VIRTIO_CRYPTO_RSA_SHA224, 28, 19,
+		{0x30, 0x2d, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+			0x04, 0x05, 0x00, 0x04, 0x1c}},
+	{VIRTIO_CRYPTO_RSA_SHA256, 32, 19,
+		{0x30, 0x31, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+			0x01, 0x05, 0x00, 0x04, 0x20}},
+	{VIRTIO_CRYPTO_RSA_SHA384, 48, 19,
+		{0x30, 0x41, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+			0x02, 0x05, 0x00, 0x04, 0x30}},
+	{VIRTIO_CRYPTO_RSA_SHA512, 64, 19,
+		{0x30, 0x51, 0x30, 0x0d, 0x06, 0x09, 0x60, 0x86, 0x48, 0x01, 0x65, 0x03, 0x04, 0x02,
+			0x03, 0x05, 0x00, 0x04, 0x40}},
+};
+
+static const struct digest_info *
+digest_info_of(uint8_t hash)
+{
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(digest_infos); i++) {
+		if (digest_infos[i].hash == hash)
+			return &digest_infos[i];
+	}
+	return NULL;
+}
+
+bool
+vcd_ak_emsa_pkcs1(uint8_t hash, const uint8_t *digest, uint32_t len, uint8_t *em, uint32_t k)
+{
+	const struct digest_info *di =
+		hash == VIRTIO_CRYPTO_RSA_NO_HASH ? NULL : digest_info_of(hash);
+	uint32_t t_len = len + (di != NULL ? di->prefix_len : 0);
+
+	/* NO_HASH: the data is signed as given (it carries its DigestInfo, if any). */
+	if ((hash != VIRTIO_CRYPTO_RSA_NO_HASH && (di == NULL || len != di->len)) ||
+		(uint64_t)t_len + 11 > k)
+		return false;
+	em[0] = 0x00;
+	em[1] = 0x01;
+	memset(em + 2, 0xff, k - t_len - 3);
+	em[k - t_len - 1] = 0x00;
+	if (di != NULL)
+		memcpy(em + k - t_len, di->prefix, di->prefix_len);
+	memcpy(em + k - len, digest, len);
+	return true;
+}
+
+/* ------------------------------------------------------------------ sessions */
+
+/* The backend an RSA session of @bits runs on: accel first (see akcipher.h), or -1. */
+static int
+pick_backend(unsigned int bits)
+{
+	struct rte_cryptodev_asym_capability_idx idx = {.type = RTE_CRYPTO_ASYM_XFORM_RSA};
+	int role;
+	unsigned int i;
+
+	for (role = VCD_BACKEND_ACCEL; role >= VCD_BACKEND_CPU; role--) {
+		for (i = 0; i < vcd_backend_count(); i++) {
+			const struct vcd_backend *b = vcd_backend_get(i);
+			const struct rte_cryptodev_asymmetric_xform_capability *cap;
+
+			if (b->role != role || b->asym_qp == VCD_NO_QP)
+				continue;
+			cap = rte_cryptodev_asym_capability_get(b->dev_id, &idx);
+			if (cap != NULL &&
+				rte_cryptodev_asym_xform_capability_check_modlen(cap, bits / 8) ==
+					0)
+				return (int)i;
+		}
+	}
+	return -1;
+}
+
+static void
+set_uint(rte_crypto_uint *u, const struct vcd_rsa_num *x)
+{
+	u->data = (uint8_t *)(uintptr_t)x->p;
+	u->length = x->len;
+}
+
+static void *
+make_session(const struct vcd_backend *b, const struct vcd_rsa_key *k,
+	enum rte_crypto_rsa_padding_type pad)
+{
+	struct rte_crypto_asym_xform x;
+	void *cs = NULL;
+
+	memset(&x, 0, sizeof(x));
+	x.xform_type = RTE_CRYPTO_ASYM_XFORM_RSA;
+	set_uint(&x.rsa.n, &k->n);
+	set_uint(&x.rsa.e, &k->e);
+	/*
+	 * The private exponent d: crypto_openssl with OpenSSL 3 loads a
+	 * quintuple (CRT) key with d = 0, so the exponent form is used.  A
+	 * public key has none (length 0).
+	 */
+	x.rsa.key_type = RTE_RSA_KEY_TYPE_EXP;
+	if (k->priv)
+		set_uint(&x.rsa.d, &k->d);
+	vcd_rsa_xform_padding(&x, pad);
+	if (rte_cryptodev_asym_session_create(b->dev_id, &x, b->asym_pool, &cs) != 0)
+		return NULL;
+	return cs;
+}
+
+int
+vcd_ak_session_create(struct vcd_session *s, const struct vcd_sess_params *p, const char *vm_name)
+{
+	struct vcd_ak_session *a;
+	struct vcd_rsa_key key;
+	const struct vcd_backend *b;
+	int be, rc;
+
+	if (p->ak_algo != VIRTIO_CRYPTO_AKCIPHER_RSA)
+		return -ENOTSUP;
+	if (p->ak_keytype != VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC &&
+		p->ak_keytype != VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE)
+		return -EINVAL;
+	if (p->ak_padding != VIRTIO_CRYPTO_RSA_RAW_PADDING &&
+		p->ak_padding != VIRTIO_CRYPTO_RSA_PKCS1_PADDING)
+		return -ENOTSUP;
+	if (p->ak_hash != VIRTIO_CRYPTO_RSA_NO_HASH && digest_info_of((uint8_t)p->ak_hash) == NULL)
+		return -ENOTSUP;
+	rc = vcd_rsa_key_parse(p->ak_key, p->ak_keylen,
+		p->ak_keytype == VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PRIVATE, &key);
+	if (rc != 0) {
+		VCD_LOG(NOTICE, "%s: RSA %s key of %u bytes refused: %s", vm_name,
+			key.priv ? "private" : "public", p->ak_keylen,
+			rc == -EINVAL ? "not PKCS#1 DER" : "not supported (size, exponent)");
+		return rc;
+	}
+	be = pick_backend(key.bits);
+	if (be < 0) {
+		VCD_LOG(NOTICE,
+			"%s: no backend runs RSA-%u (configure crypto_openssl or crypto_qat as a "
+			"backend)",
+			vm_name, key.bits);
+		return -ENOTSUP;
+	}
+	b = vcd_backend_get((unsigned int)be);
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return -ENOMEM;
+	a->backend = (uint8_t)be;
+	a->priv = key.priv;
+	a->padding = (uint8_t)p->ak_padding;
+	a->hash = (uint8_t)p->ak_hash;
+	a->bits = (uint16_t)key.bits;
+	a->k = (uint16_t)((key.bits + 7) / 8);
+	a->cs = make_session(b, &key,
+		a->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING ? RTE_CRYPTO_RSA_PADDING_PKCS1_5
+							      : RTE_CRYPTO_RSA_PADDING_NONE);
+	a->cs_raw = a->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING
+		? make_session(b, &key, RTE_CRYPTO_RSA_PADDING_NONE)
+		: a->cs;
+	s->ak = a;
+	if (a->cs == NULL || a->cs_raw == NULL) {
+		vcd_ak_session_destroy(s);
+		return -ENOMEM;
+	}
+	return 0;
+}
+
+void
+vcd_ak_session_destroy(struct vcd_session *s)
+{
+	struct vcd_ak_session *a = s->ak;
+	uint8_t dev;
+
+	if (a == NULL)
+		return;
+	dev = vcd_backend_get(a->backend)->dev_id;
+	if (a->cs_raw != NULL && a->cs_raw != a->cs)
+		rte_cryptodev_asym_session_free(dev, a->cs_raw);
+	if (a->cs != NULL)
+		rte_cryptodev_asym_session_free(dev, a->cs);
+	free(a);
+	s->ak = NULL;
+}
+
+/* ------------------------------------------------------------------ requests */
+
+/* What a worker keeps of a request while its op runs: in the op's private area. */
+struct ak_req {
+	struct vcd_vm *vm;
+	struct vcd_vring *vr;
+	struct vcd_session *sess;
+	uint8_t *status;
+	uint64_t t0;
+	uint32_t opcode;
+	uint32_t src_len;
+	uint32_t dst_cap; /* dst_data_len */
+	uint16_t head;
+	uint8_t nb_dst;
+	uint8_t *dst[AK_DST_SEGS];
+	uint32_t dst_len[AK_DST_SEGS];
+	uint8_t in[2 * AK_MAX]; /* VERIFY: a signature and a digest */
+	uint8_t out[AK_MAX];
+	uint8_t em[AK_MAX]; /* VERIFY: the block the signature must give */
+};
+
+static inline struct ak_req *
+ak_req_of(struct rte_crypto_op *op)
+{
+	return (struct ak_req *)(uintptr_t)(op->asym + 1);
+}
+
+static rte_iova_t
+iova_in_op(const struct rte_crypto_op *op, const void *p)
+{
+	return op->phys_addr + (rte_iova_t)((const uint8_t *)p - (const uint8_t *)op);
+}
+
+int
+vcd_ak_worker_init(struct vcd_worker *w)
+{
+	char name[RTE_MEMPOOL_NAMESIZE];
+	unsigned int i;
+	bool any = false;
+
+	for (i = 0; i < vcd_backend_count(); i++)
+		any = any || vcd_backend_get(i)->asym_qp != VCD_NO_QP;
+	if (!any)
+		return 0;
+	snprintf(name, sizeof(name), "vcd_ak_op%u", w->id);
+	w->ak_pool = rte_crypto_op_pool_create(name, RTE_CRYPTO_OP_TYPE_ASYMMETRIC, AK_OPS, 0,
+		sizeof(struct ak_req), (int)rte_lcore_to_socket_id(w->lcore));
+	return w->ak_pool != NULL ? 0 : -ENOMEM;
+}
+
+void
+vcd_ak_worker_fini(struct vcd_worker *w)
+{
+	rte_mempool_free(w->ak_pool);
+	w->ak_pool = NULL;
+}
+
+static void
+answer(struct vcd_worker *w, struct ak_req *r, uint8_t st, uint32_t out_len)
+{
+	/* Used length: what was written to dst, and the status byte. */
+	vcd_vcreq_answer(r->vm, r->vr, r->status, r->head, out_len + 1, st,
+		st == VIRTIO_CRYPTO_OK ? r->src_len : 0, r->t0, w->now);
+	vcd_count_add(&r->sess->inflight, -1);
+	r->vm->inflight--;
+}
+
+/* Copy @len bytes of @src to the request's destination pieces. */
+static void
+copy_out(const struct ak_req *r, const uint8_t *src, uint32_t len)
+{
+	unsigned int i;
+
+	for (i = 0; i < r->nb_dst && len > 0; i++) {
+		uint32_t n = RTE_MIN(len, r->dst_len[i]);
+
+		memcpy(r->dst[i], src, n);
+		src += n;
+		len -= n;
+	}
+}
+
+/* The op ran (or was refused): its result to the guest. */
+static void
+finish(struct vcd_worker *w, struct rte_crypto_op *op)
+{
+	struct ak_req *r = ak_req_of(op);
+	const struct vcd_ak_session *a = r->sess->ak;
+	struct rte_crypto_rsa_op_param *rsa = &op->asym->rsa;
+	uint8_t st = VIRTIO_CRYPTO_OK;
+	uint32_t out_len = 0;
+	const uint8_t *out = NULL;
+
+	if (r->opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY) {
+		/* The signature through the public key must give the expected block. */
+		st = op->status == RTE_CRYPTO_OP_STATUS_SUCCESS && rsa->cipher.length == a->k &&
+				memcmp(r->out, r->em, a->k) == 0
+			? VIRTIO_CRYPTO_OK
+			: VIRTIO_CRYPTO_KEY_REJECTED;
+	} else if (op->status != RTE_CRYPTO_OP_STATUS_SUCCESS) {
+		st = VIRTIO_CRYPTO_ERR;
+	} else {
+		bool pub = r->opcode == VIRTIO_CRYPTO_AKCIPHER_ENCRYPT;
+
+		out = r->out;
+		out_len = (uint32_t)(pub ? rsa->cipher.length : rsa->message.length);
+		if (out_len > AK_MAX || out_len > r->dst_cap) {
+			st = VIRTIO_CRYPTO_ERR; /* QEMU: "dst buffer too short" */
+			out_len = 0;
+		}
+	}
+	if (st == VIRTIO_CRYPTO_OK && out_len != 0)
+		copy_out(r, out, out_len);
+	answer(w, r, st, st == VIRTIO_CRYPTO_OK ? out_len : 0);
+	rte_crypto_op_free(op);
+}
+
+/* Left-pad @len bytes at @src to @k bytes at @dst (a big-endian number). */
+static void
+pad_left(uint8_t *dst, uint32_t k, const uint8_t *src, uint32_t len)
+{
+	memset(dst, 0, k - len);
+	memcpy(dst + k - len, src, len);
+}
+
+/*
+ * Fill @op for request @r of session @a with the @src_len source bytes in
+ * r->in (VERIFY: signature then digest); the status to answer with at once,
+ * or VIRTIO_CRYPTO_OK to run it.
+ */
+static uint8_t
+build(struct rte_crypto_op *op, struct ak_req *r, const struct vcd_ak_session *a)
+{
+	struct rte_crypto_rsa_op_param *rsa = &op->asym->rsa;
+	bool pkcs1 = a->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING;
+	uint8_t *msg = r->in, *res = r->out;
+	uint32_t k = a->k, msg_len = r->src_len;
+	void *cs = a->cs;
+	bool pad = pkcs1;
+
+	switch (r->opcode) {
+	case VIRTIO_CRYPTO_AKCIPHER_ENCRYPT:
+		if (msg_len > k || (pkcs1 && msg_len + 11 > k))
+			return VIRTIO_CRYPTO_BADMSG;
+		if (!pkcs1) {
+			memmove(r->em, r->in, msg_len);
+			pad_left(r->in, k, r->em, msg_len);
+			msg_len = k;
+		}
+		rsa->op_type = RTE_CRYPTO_ASYM_OP_ENCRYPT;
+		rsa->message.data = msg;
+		rsa->message.length = msg_len;
+		rsa->cipher.data = res;
+		rsa->cipher.length = k;
+		break;
+	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
+	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
+		if (!a->priv)
+			return VIRTIO_CRYPTO_NOTSUPP; /* a public key cannot */
+		if (msg_len > k)
+			return VIRTIO_CRYPTO_BADMSG;
+		if (r->opcode == VIRTIO_CRYPTO_AKCIPHER_SIGN && pkcs1) {
+			/* Our own EMSA block (akcipher.h), then the raw private operation. */
+			if (!vcd_ak_emsa_pkcs1(a->hash, r->in, msg_len, r->em, k))
+				return VIRTIO_CRYPTO_BADMSG;
+			memcpy(r->in, r->em, k);
+			cs = a->cs_raw;
+			pad = false;
+		} else {
+			memmove(r->em, r->in, msg_len);
+			pad_left(r->in, k, r->em, msg_len);
+		}
+		rsa->op_type = RTE_CRYPTO_ASYM_OP_DECRYPT;
+		rsa->cipher.data = msg;
+		rsa->cipher.length = k;
+		rsa->message.data = res;
+		rsa->message.length = k;
+		break;
+	case VIRTIO_CRYPTO_AKCIPHER_VERIFY: {
+		uint32_t dlen = r->dst_cap; /* the digest follows the signature in r->in */
+
+		if (msg_len > k || dlen > k)
+			return VIRTIO_CRYPTO_BADMSG;
+		if (!pkcs1)
+			pad_left(r->em, k, r->in + msg_len, dlen); /* RAW: signature^e == digest */
+		else if (!vcd_ak_emsa_pkcs1(a->hash, r->in + msg_len, dlen, r->em, k))
+			return VIRTIO_CRYPTO_KEY_REJECTED; /* not a digest of the session's hash */
+		memmove(r->out, r->in, msg_len);
+		pad_left(r->in, k, r->out, msg_len);
+		cs = a->cs_raw;
+		pad = false;
+		rsa->op_type = RTE_CRYPTO_ASYM_OP_ENCRYPT;
+		rsa->message.data = msg;
+		rsa->message.length = k;
+		rsa->cipher.data = res;
+		rsa->cipher.length = k;
+		break;
+	}
+	default:
+		return VIRTIO_CRYPTO_NOTSUPP;
+	}
+	rsa->message.iova = iova_in_op(op, rsa->message.data);
+	rsa->cipher.iova = iova_in_op(op, rsa->cipher.data);
+	vcd_rsa_op_padding(
+		op->asym, pad ? RTE_CRYPTO_RSA_PADDING_PKCS1_5 : RTE_CRYPTO_RSA_PADDING_NONE);
+	rte_crypto_op_attach_asym_session(op, cs);
+	return VIRTIO_CRYPTO_OK;
+}
+
+/* Note where the output goes: the first dst_data_len writable bytes, at most AK_DST_SEGS pieces. */
+static bool
+map_dst(struct ak_req *r, const struct vcd_chain *c)
+{
+	struct vcd_seg_iter it;
+	uint8_t *va;
+	uint32_t take;
+
+	r->nb_dst = 0;
+	if (r->dst_cap == 0 || r->opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY)
+		return true;
+	vcd_seg_iter_init(&it, c->wr, c->nb_wr, 0, r->dst_cap);
+	while (vcd_seg_next(&it, &va, &take)) {
+		if (r->nb_dst == AK_DST_SEGS)
+			return false;
+		r->dst[r->nb_dst] = va;
+		r->dst_len[r->nb_dst++] = take;
+	}
+	return it.left == 0;
+}
+
+bool
+vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
+	struct vcd_session *s, const struct vcd_req_layout *l)
+{
+	const struct vcd_ak_session *a = s->ak;
+	const struct vcd_backend *b = vcd_backend_get(a->backend);
+	uint32_t in_len =
+		l->src_len + (l->ak_opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY ? l->dst_len : 0);
+	struct rte_crypto_op *op;
+	struct ak_req *r;
+	uint8_t st;
+
+	if (w->ak_pool == NULL) {
+		vcd_vcreq_refuse(vm, c, VIRTIO_CRYPTO_ERR);
+		return true;
+	}
+	op = rte_crypto_op_alloc(w->ak_pool, RTE_CRYPTO_OP_TYPE_ASYMMETRIC);
+	if (op == NULL)
+		return false; /* all in flight: next poll */
+	r = ak_req_of(op);
+	r->vm = vm;
+	r->vr = c->vr;
+	r->sess = s;
+	r->status = c->status;
+	r->head = c->head;
+	r->t0 = w->now;
+	r->opcode = l->ak_opcode;
+	r->src_len = l->src_len;
+	r->dst_cap = l->dst_len;
+	/* decode checked that the readable part holds it, each length <= AK_MAX. */
+	st = VIRTIO_CRYPTO_OK;
+	if (in_len > sizeof(r->in) ||
+		!vcd_seg_copy(
+			c->rd, c->nb_rd, sizeof(struct virtio_crypto_op_data_req), r->in, in_len))
+		st = VIRTIO_CRYPTO_BADMSG;
+	if (st == VIRTIO_CRYPTO_OK && !map_dst(r, c))
+		st = VIRTIO_CRYPTO_BADMSG;
+	if (st == VIRTIO_CRYPTO_OK)
+		st = build(op, r, a);
+	if (st != VIRTIO_CRYPTO_OK) {
+		vcd_vcreq_refuse(vm, c, st);
+		rte_crypto_op_free(op);
+		return true;
+	}
+	vcd_count_add(&s->inflight, 1);
+	vm->inflight++;
+	if (rte_cryptodev_enqueue_burst(b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1) == 1)
+		return true;
+	if (op->status == RTE_CRYPTO_OP_STATUS_NOT_PROCESSED) {
+		/* The queue pair is full: the request goes back on its ring. */
+		vcd_count_add(&s->inflight, -1);
+		vm->inflight--;
+		rte_crypto_op_free(op);
+		return false;
+	}
+	/* Refused (crypto_openssl runs RSA at enqueue and refuses what fails there). */
+	finish(w, op);
+	return true;
+}
+
+unsigned int
+vcd_ak_poll(struct vcd_worker *w)
+{
+	struct rte_crypto_op *ops[AK_DEQ];
+	unsigned int i, total = 0;
+	uint16_t n, k;
+
+	if (w->ak_pool == NULL)
+		return 0;
+	for (i = 0; i < w->nb_backends; i++) {
+		const struct vcd_backend *b = vcd_backend_get(i);
+
+		if (b->asym_qp == VCD_NO_QP)
+			continue;
+		n = rte_cryptodev_dequeue_burst(
+			b->dev_id, (uint16_t)(b->asym_qp + w->id), ops, AK_DEQ);
+		for (k = 0; k < n; k++)
+			finish(w, ops[k]);
+		total += n;
+	}
+	return total;
+}
