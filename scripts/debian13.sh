@@ -100,7 +100,11 @@ b=/src/$rel/build
 if [ ! -f "\$b/build.ninja" ]; then
 	meson setup "\$b" -Dwerror=true -Dtests=true -Dfault_inject=true >/dev/null
 fi
-ninja -C "\$b" >/dev/null
+if ! ninja -C "\$b" >"\$b/ninja.log" 2>&1; then
+	tail -40 "\$b/ninja.log" >&2
+	echo "debian13: the build failed (\$b/ninja.log)" >&2
+	exit 1
+fi
 if [ "\${1:-}" = --run ]; then
 	shift
 	exec "\$@"

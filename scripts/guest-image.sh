@@ -188,8 +188,17 @@ visit() { # path: its dependencies first, then itself (once)
 	done
 	grep -qxF "$1" "$ordered" || echo "$1" >>"$ordered"
 }
+builtin() { # module name -> true if built into the kernel (Debian 13: virtio_pci)
+	[ -f "$moddir/modules.builtin" ] || return 1
+	awk -v m="$1" '{ n = $1; sub(/.*\//, "", n); sub(/\.ko.*/, "", n); gsub(/-/, "_", n);
+		w = m; gsub(/-/, "_", w); if (n == w) { f = 1; exit } } END { exit !f }' \
+		"$moddir/modules.builtin"
+}
 for m in $WANT_MODULES; do
 	p=$(modpath "$m")
+	if [ -z "$p" ] && builtin "$m"; then
+		continue
+	fi
 	[ -n "$p" ] || die "module $m not in $kpkg"
 	visit "$p"
 done

@@ -8,7 +8,7 @@ set -eu
 
 PKGS="build-essential pkg-config meson ninja-build libdpdk-dev dpdk dpdk-dev dpdk-doc \
 libbsd-dev check libssl-dev clang-format python3 procps \
-qemu-system-x86 cpio kmod systemd openssl xz-utils util-linux"
+qemu-system-x86 cpio kmod systemd openssl xz-utils util-linux debootstrap"
 
 missing=""
 for p in $PKGS; do

@@ -8,9 +8,11 @@
 # functional (hostile frontends included), fuzz-seed and soak tests again on
 # a second build with
 # AddressSanitizer, LeakSanitizer and UBSan (build-asan/; VCD_NO_SANITIZE=1
-# skips it), and ends with "N passed, N failed" over both.  Extra arguments go
-# to `meson test` for the first build (e.g. a test name or --suite unit); with
-# any, the sanitizer run is skipped.
+# skips it), then builds and tests again on Debian 13 (DPDK 24.11, QEMU 10.0,
+# Linux 6.12 guests) in a debootstrapped root (scripts/debian13.sh, cached
+# under build/debian13; VCD_NO_DEBIAN13=1 skips it), and ends with "N passed,
+# N failed" over all three.  Extra arguments go to `meson test` for the first
+# build (e.g. a test name or --suite unit); with any, the other runs are skipped.
 set -eu
 cd "$(dirname "$0")/.."
 sh scripts/install-deps.sh
@@ -39,10 +41,27 @@ if [ $# -eq 0 ] && [ "${VCD_NO_SANITIZE:-0}" != 1 ]; then
 	logs="$logs $ASAN_BUILD/meson-logs/testlog.json"
 fi
 # shellcheck disable=SC2086
+# Debian 13 (DPDK 24.11, QEMU 10.0, Linux 6.12 guests) in a debootstrapped root
+# (scripts/debian13.sh): the whole run only, as root, unless VCD_NO_DEBIAN13=1.
+if [ $# -eq 0 ] && [ "${VCD_NO_DEBIAN13:-0}" != 1 ]; then
+	d13log=build/debian13/build/meson-logs/testlog.json
+	rm -f "$d13log"
+	sh scripts/debian13.sh || rc=$?
+	if [ -f "$d13log" ]; then
+		logs="$logs $d13log"
+	else
+		echo "test.sh: the Debian 13 run produced no test log: counted as one failure" >&2
+		logs="$logs MISSING:debian13"
+		rc=1
+	fi
+fi
 python3 - $logs <<'PY'
 import json, sys
 passed = failed = skipped = 0
 for path in sys.argv[1:]:
+    if path.startswith("MISSING:"):
+        failed += 1
+        continue
     for line in open(path):
         r = json.loads(line).get("result")
         if r in ("OK", "EXPECTEDFAIL"):
