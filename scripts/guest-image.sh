@@ -207,7 +207,11 @@ done
 root="$work/root"
 mkdir -p "$root/bin" "$root/sbin" "$root/etc" "$root/proc" "$root/sys" "$root/dev" \
 	"$root/tmp" "$root/mnt" "$root/lib/modules/$kver"
-cp "$work/busybox/bin/busybox" "$root/bin/busybox"
+# Debian 12 ships it as bin/busybox, Debian 13 as usr/bin/busybox.
+bb="$work/busybox/bin/busybox"
+[ -f "$bb" ] || bb="$work/busybox/usr/bin/busybox"
+[ -f "$bb" ] || die "no busybox in $bbdeb"
+cp "$bb" "$root/bin/busybox"
 for a in $("$root/bin/busybox" --list); do
 	[ "$a" = busybox ] || ln -s busybox "$root/bin/$a"
 done
@@ -234,19 +238,28 @@ echo "$kpkg $kver_pkg" >"$root/etc/vcd-kernel"
 (cd "$root" && find . | LC_ALL=C sort | cpio -o -H newc --reproducible --quiet) |
 	gzip -n -6 >"$work/initrd.img"
 
-# Debian's vmlinuz is an XZ bzImage; its payload is the ELF vmlinux with a PVH
-# entry note (CONFIG_PVH=y), which QEMU boots directly.
-python3 - "$vmlinuz" "$work/vmlinux" <<'PY'
+# Debian 12's vmlinuz is an XZ bzImage; its payload is the ELF vmlinux with a
+# PVH entry note (CONFIG_PVH=y), which QEMU boots directly.  Debian 13's is
+# ZSTD (CONFIG_KERNEL_ZSTD), which Python 3.13 cannot unpack: the bzImage is
+# then booted as it is (ZSTD decompresses fast even under TCG).
+rc=0
+python3 - "$vmlinuz" "$work/vmlinux" <<'PY' || rc=$?
 import lzma, sys
 data = open(sys.argv[1], "rb").read()
 i = data.find(b"\xfd7zXZ\x00")
 if i < 0:
-    sys.exit("no XZ payload in " + sys.argv[1])
+    sys.exit(3)
 elf = lzma.LZMADecompressor().decompress(data[i:])
 if elf[:4] != b"\x7fELF":
     sys.exit("XZ payload is not an ELF image")
 open(sys.argv[2], "wb").write(elf)
 PY
+if [ "$rc" -eq 3 ]; then
+	log "no XZ payload in $(basename "$vmlinuz"): vmlinux is the bzImage itself"
+	cp "$vmlinuz" "$work/vmlinux"
+elif [ "$rc" -ne 0 ]; then
+	die "cannot unpack $vmlinuz"
+fi
 
 cp "$vmlinuz" "$work/vmlinuz"
 mv -f "$work/vmlinux" "$out/vmlinux"

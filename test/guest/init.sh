@@ -9,7 +9,7 @@
 # Every line meant for the host starts with "VCRYPTD-GUEST: ".
 #
 # Kernel command line parameters:
-#   vcd.mode=full|quick|load|selftest|sizes|shell|dpdk   (default full; shell: busybox sh;
+#   vcd.mode=full|quick|load|selftest|sizes|shell|dpdk|openssl   (default full; shell: busybox sh;
 #     dpdk: no virtio_crypto; the host's root over virtio-9p (mount tag hostroot)
 #     at /host, the device bound to uio_pci_generic, hugepages, then
 #     `chroot /host sh /tmp/vcd/dpdk_guest.sh PCI` -- see test/guest/run-dpdk-guest.sh)
@@ -66,6 +66,8 @@ while read -r m; do
 		continue
 		;;
 	esac
+	# mode openssl: cbc(aes) must resolve to the device, not to AES-NI (priority 400).
+	case $mode:$m in openssl:*/aesni-intel.ko* | openssl:*/aesni_intel.ko*) continue ;; esac
 	insmod "$m" || fail "insmod $m"
 done </etc/vcd-modules
 [ -n "$crypto_mod" ] || fail "virtio_crypto not in /etc/vcd-modules"
@@ -142,6 +144,41 @@ until grep -q '^driver *: virtio_crypto_aes_cbc$' /proc/crypto; do
 	sleep 0.2
 done
 echo "$T cbc(aes) drivers: $(awk '/^name/ {n=$3} /^driver/ {if (n=="cbc(aes)") printf "%s ", $3}' /proc/crypto)"
+
+# An application with no vcryptd software: OpenSSL's afalg engine (Debian's
+# openssl package, from the host's root over 9p) runs AES-128-CBC through
+# AF_ALG -> virtio_crypto -> vcryptd; its output is compared with OpenSSL's
+# own software AES of the same data.
+if [ "$mode" = openssl ]; then
+	mkdir -p /host
+	mount -t 9p -o trans=virtio,version=9p2000.L,ro,cache=loose,msize=262144 hostroot /host ||
+		fail "mount 9p hostroot /host"
+	mount -t proc proc /host/proc
+	mount --rbind /sys /host/sys
+	mount --rbind /dev /host/dev
+	mount -t tmpfs tmpfs /host/tmp
+	chroot /host /bin/sh -c '
+		set -e
+		k=000102030405060708090a0b0c0d0e0f iv=f0e0d0c0b0a090807060504030201000
+		head -c 1048576 /dev/urandom >/tmp/in
+		echo "VCRYPTD-GUEST: openssl $(openssl version)"
+		echo "VCRYPTD-GUEST: engine $(openssl engine -t afalg 2>&1 | tr "
+" " ")"
+		openssl enc -e -aes-128-cbc -nopad -engine afalg -K $k -iv $iv -in /tmp/in -out /tmp/hw 2>/tmp/err ||
+			{ cat /tmp/err; exit 1; }
+		openssl enc -e -aes-128-cbc -nopad -K $k -iv $iv -in /tmp/in -out /tmp/sw
+		cmp /tmp/hw /tmp/sw
+		openssl enc -d -aes-128-cbc -nopad -engine afalg -K $k -iv $iv -in /tmp/hw -out /tmp/back 2>/tmp/err ||
+			{ cat /tmp/err; exit 1; }
+		cmp /tmp/back /tmp/in
+		echo "VCRYPTD-GUEST: openssl afalg ok bytes=$(wc -c </tmp/in) encrypt=cmp-software decrypt=cmp-input"
+	'
+	rc=$?
+	echo "$T cbc(aes) drivers: $(awk '/^name/ {n=$3} /^driver/ {if (n=="cbc(aes)") printf "%s ", $3}' /proc/crypto)"
+	[ "$rc" -eq 0 ] && echo "$T RESULT PASS"
+	echo "$T exit rc=$rc uptime=$(cut -d' ' -f1 /proc/uptime)"
+	off
+fi
 
 set -- --mode "$mode" --seed "$seed" --threads "$threads" --ops "$ops" --tput-secs "$tput" \
 	--max-len "$maxlen"

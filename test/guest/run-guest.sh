@@ -60,6 +60,12 @@ set -- -machine q35,accel="$accel" -cpu max -m "$mem" -smp "$smp" \
 	-chardev socket,id=vc0,path="$sock" \
 	-object cryptodev-vhost-user,id=cdev0,chardev=vc0 \
 	-device virtio-crypto-pci,id=crypto0,cryptodev=cdev0,vectors=0
+# VCD_GUEST_HOSTROOT=1: the host's root over virtio-9p too (read-only, mount
+# tag hostroot), for guest programs from the host's packages (mode openssl).
+if [ "${VCD_GUEST_HOSTROOT:-0}" = 1 ]; then
+	set -- "$@" -fsdev local,id=root,path=/,security_model=none,readonly=on,multidevs=remap \
+		-device virtio-9p-pci,fsdev=root,mount_tag=hostroot
+fi
 
 start=$(date +%s)
 echo "run-guest: qemu-system-x86_64 $*" >"$log"
