@@ -79,12 +79,14 @@ mac_find(const char *name)
 	return NULL;
 }
 
-/* "<cipher>" or "<cipher>-hmac-<sha>" */
+/* "<cipher>" or "<cipher>-hmac-<sha>"; "rsa-..." names are rsa.c's */
 int
 vcdb_algo_parse(const char *name, struct vcdb_algo *out)
 {
 	size_t i, n;
 
+	if (strncmp(name, "rsa-", 4) == 0)
+		return vcdb_rsa_algo_parse(name, out);
 	for (i = 0; i < N_CIPHERS; i++) {
 		n = strlen(ciphers[i].name);
 		if (strncmp(name, ciphers[i].name, n) != 0)

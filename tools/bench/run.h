@@ -33,6 +33,8 @@ struct bench_cfg {
 	enum bench_order order;
 	double rate; /* latency: requests per second, 0 = closed loop */
 	bool verify, malformed, json, in_place, cross_region, latency;
+	enum vcdb_rsa_op rsa_op; /* throughput of RSA algorithms (--rsa-op) ... */
+	bool rsa_op_set;         /* ... if given; else rsa_bench_op()'s default */
 };
 
 /* Each returns 0 when everything passed, 1 on failures, -errno when it could not run. */
@@ -52,5 +54,20 @@ int run_verify(struct vcdb *db, const struct bench_cfg *cfg);
 int run_throughput(struct vcdb *db, const struct bench_cfg *cfg);
 int run_malformed(struct vcdb *db, const struct bench_cfg *cfg);
 int run_latency(struct vcdb *db, const struct bench_cfg *cfg);
+
+/*
+ * RSA (run_rsa.c).  rsa_verify_algo() runs and prints one algorithm's verify line; 0, or
+ * -ETIMEDOUT / -EPROTO when the backend stopped answering (give up).
+ */
+int rsa_verify_algo(
+	struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a, bool *passed);
+/* Throughput: the operation measured, a key, session and request for it. */
+struct rsa_bench;
+enum vcdb_rsa_op rsa_bench_op(const struct bench_cfg *cfg, const struct vcdb_algo *a);
+int rsa_bench_open(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a,
+	struct rsa_bench **out, struct vcdb_akc_req *r);
+void rsa_bench_close(struct vcdb *db, struct rsa_bench *b);
+uint32_t rsa_bench_size(const struct rsa_bench *b); /* modulus bytes: the size column */
+uint64_t rsa_bench_default_ops(void);
 
 #endif /* VCDB_RUN_H */

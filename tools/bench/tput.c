@@ -18,6 +18,12 @@
 
 #define POLL_MAX 64
 
+/* The request a run repeats: symmetric, or akcipher (RSA). */
+struct tput_work {
+	const struct vcdb_req *sym;
+	const struct vcdb_akc_req *akc;
+};
+
 struct tput {
 	uint64_t ops, errors;
 	double seconds;
@@ -77,13 +83,13 @@ bench_size_ok(const struct bench_cfg *cfg, const struct vcdb_algo *a, uint32_t s
 
 /* Stage up to one burst (bounded by free slots and what is left); kick once. */
 static int
-tput_submit(struct vcdb *db, const struct vcdb_req *r, unsigned int burst, uint64_t left)
+tput_submit(struct vcdb *db, const struct tput_work *w, unsigned int burst, uint64_t left)
 {
 	unsigned int n = 0;
 	int rc;
 
 	while (n < burst && n < left) {
-		rc = vcdb_submit(db, r);
+		rc = w->akc ? vcdb_akc_submit(db, w->akc) : vcdb_submit(db, w->sym);
 		if (rc == -EAGAIN)
 			break;
 		if (rc < 0)
@@ -111,14 +117,14 @@ tput_reap(struct vcdb *db, struct tput *t)
 }
 
 static int
-tput_loop(struct vcdb *db, const struct vcdb_req *r, const struct bench_cfg *cfg, struct tput *t)
+tput_loop(struct vcdb *db, const struct tput_work *w, const struct bench_cfg *cfg, struct tput *t)
 {
 	uint64_t sent = 0, done = 0, idle = 0;
 	double idle_since = 0;
 	int n;
 
 	while (done < t->ops) {
-		n = tput_submit(db, r, cfg->burst, t->ops - sent);
+		n = tput_submit(db, w, cfg->burst, t->ops - sent);
 		if (n < 0)
 			return n;
 		sent += (uint64_t)n;
@@ -141,20 +147,17 @@ tput_loop(struct vcdb *db, const struct vcdb_req *r, const struct bench_cfg *cfg
 	return 0;
 }
 
+/* Time @t->ops requests of @w. */
 static int
-tput_one(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a, int64_t sid,
-	uint32_t size, struct tput *t)
+tput_run(struct vcdb *db, const struct bench_cfg *cfg, const struct tput_work *w, struct tput *t)
 {
 	struct vcdb_stats s0, s1;
-	struct vcdb_req r;
 	double t0;
 	int rc;
 
-	bench_req(cfg, a, sid, size, &r);
-	t->ops = cfg->ops ? cfg->ops : 100000;
 	vcdb_get_stats(db, &s0);
 	t0 = now_s();
-	rc = tput_loop(db, &r, cfg, t);
+	rc = tput_loop(db, w, cfg, t);
 	t->seconds = now_s() - t0;
 	vcdb_get_stats(db, &s1);
 	t->kicks = s1.kicks - s0.kicks;
@@ -163,27 +166,84 @@ tput_one(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a
 	return rc;
 }
 
+static int
+tput_one(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a, int64_t sid,
+	uint32_t size, struct tput *t)
+{
+	struct vcdb_req r;
+	struct tput_work w = {&r, NULL};
+
+	bench_req(cfg, a, sid, size, &r);
+	t->ops = cfg->ops ? cfg->ops : 100000;
+	return tput_run(db, cfg, &w, t);
+}
+
+/* The name column: wider when RSA rows ("rsa-4096-pkcs1-sha512 decrypt") are coming. */
+static int
+tput_name_width(const struct bench_cfg *cfg)
+{
+	unsigned int i;
+
+	for (i = 0; i < cfg->nr_algos; i++)
+		if (vcdb_algo_is_rsa(&cfg->algos[i]))
+			return 29;
+	return 26;
+}
+
+/*
+ * One row.  RSA rows (@rsa_op set): size is the modulus in bytes, the name column reads
+ * "rsa-2048-pkcs1-sha256 sign", Mops has six decimals (a few thousand ops/s), and the JSON
+ * object has "rsa_op" and "ops_per_s" as well.
+ */
 static void
-tput_print(
-	const struct bench_cfg *cfg, const struct vcdb_algo *a, uint32_t size, const struct tput *t)
+tput_print(const struct bench_cfg *cfg, const struct vcdb_algo *a, uint32_t size,
+	const struct tput *t, const char *rsa_op)
 {
 	double mops = t->seconds > 0 ? (double)t->ops / t->seconds / 1e6 : 0;
 	double gbps = mops * size * 8 / 1e3;
+	char name[64];
+	int w = tput_name_width(cfg);
 
 	if (cfg->json) {
 		printf("{\"algo\":\"%s\",\"size\":%u,\"ops\":%" PRIu64 ",\"seconds\":%.6f,"
-		       "\"mops\":%.4f,\"gbps\":%.4f,\"errors\":%" PRIu64 ",\"style\":\"%s\","
+		       "\"mops\":%.*f,\"gbps\":%.4f,\"errors\":%" PRIu64 ",\"style\":\"%s\","
 		       "\"burst\":%u,\"queue_depth\":%u,\"kicks\":%" PRIu64 ",\"calls\":%" PRIu64
-		       ",\"stuck\":%s}\n",
-			a->name, size, t->ops, t->seconds, mops, gbps, t->errors,
+		       ",\"stuck\":%s",
+			a->name, size, t->ops, t->seconds, rsa_op ? 6 : 4, mops, gbps, t->errors,
 			vcdb_style_name(cfg->style), cfg->burst, cfg->vo.queue_depth, t->kicks,
 			t->calls, t->stuck ? "true" : "false");
+		if (rsa_op)
+			printf(",\"rsa_op\":\"%s\",\"ops_per_s\":%.1f", rsa_op, mops * 1e6);
+		printf("}\n");
 		return;
 	}
-	printf("%-26s %7u %10" PRIu64 " %9.3f %9.3f %9.3f %7" PRIu64 " %9" PRIu64 " %9" PRIu64
+	snprintf(name, sizeof(name), "%s%s%s", a->name, rsa_op ? " " : "", rsa_op ? rsa_op : "");
+	printf("%-*s %7u %10" PRIu64 " %9.3f %9.*f %9.3f %7" PRIu64 " %9" PRIu64 " %9" PRIu64
 	       "%s\n",
-		a->name, size, t->ops, t->seconds, mops, gbps, t->errors, t->kicks, t->calls,
-		t->stuck ? "  STUCK" : "");
+		w, name, size, t->ops, t->seconds, rsa_op ? 6 : 3, mops, gbps, t->errors, t->kicks,
+		t->calls, t->stuck ? "  STUCK" : "");
+}
+
+/* One RSA algorithm: one row for the operation --rsa-op names. */
+static int
+tput_rsa(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *a)
+{
+	struct rsa_bench *b;
+	struct vcdb_akc_req r;
+	struct tput_work w = {NULL, &r};
+	struct tput t;
+	int rc;
+
+	if (rsa_bench_open(db, cfg, a, &b, &r) < 0)
+		return 1;
+	memset(&t, 0, sizeof(t));
+	t.ops = cfg->ops ? cfg->ops : rsa_bench_default_ops();
+	rc = tput_run(db, cfg, &w, &t);
+	if (rc < 0 && rc != -ETIMEDOUT)
+		fprintf(stderr, "%s: %s\n", a->name, strerror(-rc));
+	tput_print(cfg, a, rsa_bench_size(b), &t, vcdb_rsa_op_name(rsa_bench_op(cfg, a)));
+	rsa_bench_close(db, b);
+	return rc == -ETIMEDOUT ? rc : t.errors != 0 || rc != 0;
 }
 
 static int
@@ -191,9 +251,12 @@ tput_algo(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *
 {
 	struct tput t;
 	unsigned int i;
-	int64_t sid = bench_session(db, a);
+	int64_t sid;
 	int rc = 0, bad = 0;
 
+	if (vcdb_algo_is_rsa(a))
+		return tput_rsa(db, cfg, a);
+	sid = bench_session(db, a);
 	if (sid < 0)
 		return 1;
 	for (i = 0; i < cfg->nr_sizes && rc == 0; i++) {
@@ -201,7 +264,7 @@ tput_algo(struct vcdb *db, const struct bench_cfg *cfg, const struct vcdb_algo *
 			continue;
 		memset(&t, 0, sizeof(t));
 		rc = tput_one(db, cfg, a, sid, cfg->sizes[i], &t);
-		tput_print(cfg, a, cfg->sizes[i], &t);
+		tput_print(cfg, a, cfg->sizes[i], &t, NULL);
 		bad |= t.errors != 0 || rc != 0;
 	}
 	vcdb_session_close(db, (uint64_t)sid);
@@ -215,8 +278,8 @@ run_throughput(struct vcdb *db, const struct bench_cfg *cfg)
 	int rc = 0, bad = 0;
 
 	if (!cfg->json)
-		printf("%-26s %7s %10s %9s %9s %9s %7s %9s %9s\n", "algo", "size", "ops", "seconds",
-			"Mops", "Gbps", "errors", "kicks", "calls");
+		printf("%-*s %7s %10s %9s %9s %9s %7s %9s %9s\n", tput_name_width(cfg), "algo",
+			"size", "ops", "seconds", "Mops", "Gbps", "errors", "kicks", "calls");
 	for (i = 0; i < cfg->nr_algos && rc != -ETIMEDOUT; i++) {
 		rc = tput_algo(db, cfg, &cfg->algos[i]);
 		bad |= rc != 0;

@@ -304,7 +304,8 @@ vcdb_get_stats(struct vcdb *db, struct vcdb_stats *st)
 
 static const char *const style_names[] = {"linux", "dpdk", "direct"};
 static const char *const startup_names[] = {"default", "qemu70", "qemu72", "dpdk"};
-static const char *const status_names[] = {"OK", "ERR", "BADMSG", "NOTSUPP", "INVSESS"};
+static const char *const status_names[] = {
+	"OK", "ERR", "BADMSG", "NOTSUPP", "INVSESS", "NOSPC", "KEY_REJECTED"};
 
 static int
 name_index(const char *const *names, size_t n, const char *name)
@@ -358,7 +359,7 @@ vcdb_status_name(int status)
 		return "no-status(len 0)";
 	if (status == VCDB_EXPECT_SESS_REFUSED)
 		return "session-refused";
-	if (status >= 0 && status < 5)
+	if (status >= 0 && status < (int)(sizeof(status_names) / sizeof(status_names[0])))
 		return status_names[status];
 	return "?";
 }

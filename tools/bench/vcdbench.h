@@ -199,6 +199,10 @@ struct vcdb_algo {
 	uint32_t key_len, iv_len, block;
 	uint32_t hash_algo; /* VIRTIO_CRYPTO_MAC_HMAC_*; 0 for cipher only */
 	uint32_t digest_len, auth_key_len;
+	/* RSA (rsa-BITS-raw, rsa-BITS-pkcs1-HASH): rsa_bits != 0, the fields above are 0 */
+	uint32_t rsa_bits;
+	uint32_t rsa_padding; /* VIRTIO_CRYPTO_RSA_RAW_PADDING / _PKCS1_PADDING */
+	uint32_t rsa_hash;    /* VIRTIO_CRYPTO_RSA_NO_HASH, _SHA1, ... (virtio RSA numbers) */
 };
 int vcdb_algo_parse(const char *name, struct vcdb_algo *out);
 /* Algorithms a backend may lack (AES-XTS: no PMD of DPDK 22.11 has it). */
@@ -214,5 +218,112 @@ int vcdb_ref_cipher(const struct vcdb_algo *a, bool encrypt, const uint8_t *key,
 	const uint8_t *in, uint32_t len, uint8_t *out);
 int vcdb_ref_hmac(const struct vcdb_algo *a, const uint8_t *key, const uint8_t *in, uint32_t len,
 	uint8_t *out);
+
+/*
+ * RSA over virtio-crypto AKCIPHER (rsa.c: names, keys, OpenSSL; akc.c: the wire).
+ *
+ * Sessions exist only in the qemu81 layout (QEMU >= 8.1): VHOST_USER_CREATE_CRYPTO_SESSION
+ * with a 1072-byte payload, op_code VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION, the RSA
+ * parameters at 8..39 and the PKCS#1 DER key (at most 1024 bytes) at 40.  Requests are
+ * [op_data_req 72 B][src] device-readable, [dst][status] device-writable; VERIFY sends
+ * [op_data_req][signature || digest] and has only [status] writable.
+ */
+#define VCDB_AKC_SESS_SIZE 1072 /* sizeof(VhostUserCryptoSession), QEMU >= 8.1, LP64 */
+#define VCDB_AKC_KEY_MAX   1024 /* VHOST_CRYPTO_ASYM_MAX_KEY_LEN */
+#define VCDB_RSA_MAX_BYTES 512  /* modulus bytes of RSA-4096, the largest the bench uses */
+
+enum vcdb_rsa_op {
+	VCDB_RSA_ENCRYPT = 0, /* public key */
+	VCDB_RSA_DECRYPT,     /* private key */
+	VCDB_RSA_SIGN,        /* private key, PKCS1 padding only */
+	VCDB_RSA_VERIFY,      /* public key, PKCS1 padding only */
+};
+
+static inline bool
+vcdb_algo_is_rsa(const struct vcdb_algo *a)
+{
+	return a->rsa_bits != 0;
+}
+
+/* "rsa-2048-raw", "rsa-3072-pkcs1-sha256"...; vcdb_algo_parse() accepts these too. */
+int vcdb_rsa_algo_parse(const char *name, struct vcdb_algo *out);
+uint32_t vcdb_rsa_digest_len(uint32_t hash); /* bare digest bytes; 0 for NO_HASH */
+const char *vcdb_rsa_hash_name(uint32_t hash);
+const char *vcdb_rsa_op_name(enum vcdb_rsa_op op);
+int vcdb_rsa_op_parse(const char *name, enum vcdb_rsa_op *out);
+uint32_t vcdb_rsa_opcode(enum vcdb_rsa_op op); /* VIRTIO_CRYPTO_AKCIPHER_ENCRYPT... */
+bool vcdb_rsa_op_private(enum vcdb_rsa_op op);
+
+/* A key pair and the PKCS#1 DER forms of it that a guest would hand over. */
+struct vcdb_rsa_key {
+	void *pkey;       /* EVP_PKEY * */
+	uint32_t bits, k; /* modulus bits and bytes */
+	uint8_t *pub;     /* RSAPublicKey */
+	uint32_t pub_len;
+	uint8_t *priv_full; /* RSAPrivateKey with the CRT values */
+	uint32_t priv_full_len;
+	uint8_t *priv_nocrt; /* RSAPrivateKey with p, q, dp, dq, qinv = 0 */
+	uint32_t priv_nocrt_len;
+	/* The private form sent: full if it fits VCDB_AKC_KEY_MAX, else no-CRT if that fits,
+	 * else NULL (RSA-4096: private-key operations cannot cross QEMU's wire). */
+	const uint8_t *priv;
+	uint32_t priv_len;
+};
+int vcdb_rsa_keygen(struct vcdb_rsa_key *k, unsigned int bits);
+void vcdb_rsa_key_free(struct vcdb_rsa_key *k);
+/* The no-CRT RSAPrivateKey from big-endian n, e, d; length, -ENOSPC or -EINVAL. */
+int vcdb_rsa_der_nocrt(const uint8_t *n, size_t n_len, const uint8_t *e, size_t e_len,
+	const uint8_t *d, size_t d_len, uint8_t *out, size_t cap);
+/* PKCS#1 DER back into an EVP_PKEY (*pkey); *nocrt: a private key without CRT values. */
+int vcdb_rsa_der_parse(const uint8_t *der, size_t len, bool priv, void **pkey, bool *nocrt);
+void vcdb_rsa_pkey_free(void *pkey);
+uint32_t vcdb_rsa_pkey_size(const void *pkey);
+/*
+ * One RSA operation with OpenSSL, as the device is to do it (see rsa.c): 0 and *out_len;
+ * VERIFY (signature in @in, digest in @in2): 0 good, -EKEYREJECTED bad; -EINVAL, -EIO.
+ */
+int vcdb_rsa_pkey_op(void *pkey, enum vcdb_rsa_op op, uint32_t padding, uint32_t hash,
+	const uint8_t *in, uint32_t in_len, const uint8_t *in2, uint32_t in2_len, uint8_t *out,
+	uint32_t out_cap, uint32_t *out_len);
+int vcdb_rsa_ref(const struct vcdb_rsa_key *k, enum vcdb_rsa_op op, uint32_t padding, uint32_t hash,
+	const uint8_t *in, uint32_t in_len, const uint8_t *in2, uint32_t in2_len, uint8_t *out,
+	uint32_t out_cap, uint32_t *out_len);
+
+/* One akcipher session as a guest creates it. */
+struct vcdb_akc_session {
+	uint32_t keytype; /* VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC / _PRIVATE */
+	uint32_t padding; /* VIRTIO_CRYPTO_RSA_RAW_PADDING / _PKCS1_PADDING */
+	uint32_t hash;    /* VIRTIO_CRYPTO_RSA_NO_HASH, _SHA1, ... */
+	const uint8_t *key;
+	uint32_t key_len; /* 1..VCDB_AKC_KEY_MAX */
+};
+
+/* The 1072-byte CREATE payload of @s into @buf: its size, -EINVAL or -ENOSPC. */
+int vcdb_akc_session_encode(const struct vcdb_akc_session *s, uint8_t *buf, size_t cap);
+/*
+ * Create it: the id as vcdb_session_create(); -EPROTONOSUPPORT when the connection's
+ * session layout is not qemu81 (no other layout carries akcipher sessions).
+ * Close with vcdb_session_close().
+ */
+int64_t vcdb_akc_session_create(struct vcdb *db, const struct vcdb_akc_session *s);
+
+/* One akcipher request. */
+struct vcdb_akc_req {
+	uint64_t session_id;
+	enum vcdb_rsa_op op;
+	enum vcdb_style style; /* linux (indirect) or direct; dpdk: -EOPNOTSUPP */
+	const uint8_t *src;    /* src_data_len bytes; VERIFY: the signature */
+	uint32_t src_len;
+	const uint8_t *src2; /* VERIFY only: the digest, dst_len bytes right after src */
+	uint32_t dst_len;    /* dst_data_len: writable output bytes (k); VERIFY: digest bytes */
+	uint64_t user;
+};
+
+/*
+ * Stage one akcipher request; a tag or -errno as vcdb_submit().  Its completion comes from
+ * vcdb_poll()/vcdb_wait() like any other: dst/dst_len is the whole writable output area
+ * (dst_len 0 for VERIFY); the device's output length is used_len - 1.
+ */
+int vcdb_akc_submit(struct vcdb *db, const struct vcdb_akc_req *r);
 
 #endif /* VCDBENCH_H */
