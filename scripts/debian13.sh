@@ -60,9 +60,9 @@ case "$dir" in
 esac
 
 # What the root holds: build tools, DPDK 24.11 with its crypto PMDs and
-# dpdk-test-crypto-perf (package dpdk), QEMU 10.0, and what the tests and
+# dpdk-test-crypto-perf (package dpdk-dev), QEMU 10.0, and what the tests and
 # guest-image.sh use.
-PKGS="build-essential pkg-config meson ninja-build libdpdk-dev dpdk libbsd-dev check \
+PKGS="build-essential pkg-config meson ninja-build libdpdk-dev dpdk dpdk-dev libbsd-dev check \
 libssl-dev openssl python3 procps qemu-system-x86 cpio kmod xz-utils util-linux"
 key=$(printf '%s\n' "$suite" "$mirror" "$PKGS" | sha256sum | cut -c1-16)
 

@@ -136,13 +136,21 @@ make_session(const struct vcd_backend *b, const struct vcd_rsa_key *k,
 	set_uint(&x.rsa.n, &k->n);
 	set_uint(&x.rsa.e, &k->e);
 	/*
-	 * The private exponent d: crypto_openssl with OpenSSL 3 loads a
-	 * quintuple (CRT) key with d = 0, so the exponent form is used.  A
-	 * public key has none (length 0).
+	 * A private key with its CRT values as a quintuple (OpenSSL then runs
+	 * the private operation by CRT, some 3 times faster), else the exponent
+	 * d; a public key has none (length 0).
 	 */
 	x.rsa.key_type = RTE_RSA_KEY_TYPE_EXP;
-	if (k->priv)
+	if (k->priv && k->crt) {
+		x.rsa.key_type = RTE_RSA_KEY_TYPE_QT;
+		set_uint(&x.rsa.qt.p, &k->p);
+		set_uint(&x.rsa.qt.q, &k->q);
+		set_uint(&x.rsa.qt.dP, &k->dp);
+		set_uint(&x.rsa.qt.dQ, &k->dq);
+		set_uint(&x.rsa.qt.qInv, &k->qinv);
+	} else if (k->priv) {
 		set_uint(&x.rsa.d, &k->d);
+	}
 	vcd_rsa_xform_padding(&x, pad);
 	if (rte_cryptodev_asym_session_create(b->dev_id, &x, b->asym_pool, &cs) != 0)
 		return NULL;
