@@ -296,6 +296,93 @@ s_bad_cipher(struct vcdb *db, uint8_t *buf, uint32_t *size)
 	return sess_encode(db, &p, buf, size);
 }
 
+/*
+ * akcipher (RSA) sessions: QEMU >= 8.1's layout only (the 632-byte ones have no asymmetric
+ * arm); a key or parameter vcryptd cannot use is refused, never run.
+ */
+static int
+rsa_sess(struct vcdb *db, uint8_t *buf, uint32_t *size, uint32_t algo, uint32_t keytype,
+	uint32_t keylen, uint32_t padding, const uint8_t *key)
+{
+	struct vcd_sess_params p;
+
+	if (db->o.layout != VCD_SESS_LAYOUT_QEMU81)
+		return -EOPNOTSUPP;
+	memset(&p, 0, sizeof(p));
+	p.op_code = VIRTIO_CRYPTO_AKCIPHER_CREATE_SESSION;
+	p.ak_algo = algo;
+	p.ak_keytype = keytype;
+	p.ak_keylen = keylen;
+	p.ak_padding = padding;
+	p.ak_hash = VIRTIO_CRYPTO_RSA_NO_HASH;
+	if (key != NULL && keylen <= sizeof(p.ak_key))
+		memcpy(p.ak_key, key, keylen);
+	return sess_encode(db, &p, buf, size);
+}
+
+/* A public key SEQUENCE { n, e } whose n is 1 byte: too small a modulus. */
+static const uint8_t rsa_tiny[] = {0x30, 0x06, 0x02, 0x01, 0x03, 0x02, 0x01, 0x03};
+
+static int
+s_rsa_garbage_key(struct vcdb *db, uint8_t *buf, uint32_t *size)
+{
+	return rsa_sess(db, buf, size, VIRTIO_CRYPTO_AKCIPHER_RSA,
+		VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC, sizeof(mal_auth_key),
+		VIRTIO_CRYPTO_RSA_RAW_PADDING, mal_auth_key);
+}
+
+static int
+s_rsa_tiny_key(struct vcdb *db, uint8_t *buf, uint32_t *size)
+{
+	return rsa_sess(db, buf, size, VIRTIO_CRYPTO_AKCIPHER_RSA,
+		VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC, sizeof(rsa_tiny),
+		VIRTIO_CRYPTO_RSA_RAW_PADDING, rsa_tiny);
+}
+
+static int
+s_rsa_key_overflow(struct vcdb *db, uint8_t *buf, uint32_t *size)
+{
+	int rc = rsa_sess(db, buf, size, VIRTIO_CRYPTO_AKCIPHER_RSA,
+		VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC, 8, VIRTIO_CRYPTO_RSA_RAW_PADDING, rsa_tiny);
+
+	/* keylen 1025 at offset 16 of the payload: one byte more than the arm holds. */
+	if (rc == 0)
+		buf[16] = 0x01, buf[17] = 0x04;
+	return rc;
+}
+
+static int
+s_rsa_bad_algo(struct vcdb *db, uint8_t *buf, uint32_t *size)
+{
+	return rsa_sess(db, buf, size, VIRTIO_CRYPTO_AKCIPHER_ECDSA,
+		VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC, sizeof(rsa_tiny),
+		VIRTIO_CRYPTO_RSA_RAW_PADDING, rsa_tiny);
+}
+
+static int
+s_rsa_bad_keytype(struct vcdb *db, uint8_t *buf, uint32_t *size)
+{
+	return rsa_sess(db, buf, size, VIRTIO_CRYPTO_AKCIPHER_RSA, 9, sizeof(rsa_tiny),
+		VIRTIO_CRYPTO_RSA_RAW_PADDING, rsa_tiny);
+}
+
+static int
+s_rsa_bad_padding(struct vcdb *db, uint8_t *buf, uint32_t *size)
+{
+	return rsa_sess(db, buf, size, VIRTIO_CRYPTO_AKCIPHER_RSA,
+		VIRTIO_CRYPTO_AKCIPHER_KEY_TYPE_PUBLIC, sizeof(rsa_tiny), 7, rsa_tiny);
+}
+
+/* An akcipher opcode naming a symmetric session. */
+static int
+m_akcipher_on_cipher(struct mal_ctx *c)
+{
+	c->hdr->header.opcode = VIRTIO_CRYPTO_AKCIPHER_ENCRYPT;
+	c->hdr->u.akcipher_req.para.src_data_len = DATA_LEN;
+	c->hdr->u.akcipher_req.para.dst_data_len = DATA_LEN;
+	return 0;
+}
+
 static void
 chain_good(struct vcd_sess_params *p)
 {
@@ -388,7 +475,14 @@ const struct mal_case vcdb_mal_cases[] = {
 	{"dst-shorter-than-src", BAD, NO_ALT, m_dst_short, NULL},
 	{"src-len-beyond-descriptors", BAD, NO_ALT, m_src_len, NULL},
 	{"dst-len-beyond-descriptors", BAD, NO_ALT, m_dst_len, NULL},
+	{"akcipher-opcode-on-cipher-session", BAD, NO_ALT, m_akcipher_on_cipher, NULL},
 	{"session-short-payload", SR, NO_ALT, NULL, s_short},
+	{"session-rsa-garbage-key", SR, NO_ALT, NULL, s_rsa_garbage_key},
+	{"session-rsa-1-byte-modulus", SR, NO_ALT, NULL, s_rsa_tiny_key},
+	{"session-rsa-key-len-1025", SR, NO_ALT, NULL, s_rsa_key_overflow},
+	{"session-rsa-not-rsa", SR, NO_ALT, NULL, s_rsa_bad_algo},
+	{"session-rsa-bad-key-type", SR, NO_ALT, NULL, s_rsa_bad_keytype},
+	{"session-rsa-bad-padding", SR, NO_ALT, NULL, s_rsa_bad_padding},
 	{"session-empty-payload", SR, NO_ALT, NULL, s_empty},
 	{"session-aes-key-17", SR, NO_ALT, NULL, s_aes_key17},
 	{"session-xts-key-48", SR, NO_ALT, NULL, s_xts_key48},
