@@ -29,6 +29,7 @@
 #include <string.h>
 
 #include "fuzz.h"
+#include "vcryptd/akcipher.h"
 #include "vcryptd/vcreq.h"
 
 #define MAX_SEGS 4
@@ -42,6 +43,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct vcd_chain c; /* large: not on the stack */
 	uint8_t *bufs[2 * MAX_SEGS] = {0};
 	struct vcd_session sess, *found = NULL;
+	struct vcd_ak_session ak = {.k = 256};
 	struct vcd_session *slots[2] = {NULL, NULL};
 	uint32_t gen[2] = {0, 0};
 	struct vcd_sess_table t = {.max = 2, .count = 1, .slots = slots, .gen = gen};
@@ -63,6 +65,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		f1 & 1 ? VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING : VIRTIO_CRYPTO_SYM_OP_CIPHER;
 	sess.iv_len = iv_lens[(f1 >> 1) & 3u];
 	sess.digest_len = f1 & 1 ? digest_lens[(f1 >> 3) & 3u] : 0;
+	/* An akcipher (RSA) session instead: its own request layout (vcreq.h, ak_opcode). */
+	if (f1 & 0x40)
+		sess.ak = &ak;
 	slots[1] = &sess;
 	for (i = 0; i < nrd + nwr; i++) {
 		uint32_t len = 1;
@@ -104,7 +109,17 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	st = vcd_vcreq_decode(&c, &t, &found, &l);
 	CHECK(st == VIRTIO_CRYPTO_OK || st == VIRTIO_CRYPTO_BADMSG || st == VIRTIO_CRYPTO_NOTSUPP ||
 		st == VIRTIO_CRYPTO_INVSESS);
-	if (st == VIRTIO_CRYPTO_OK) {
+	if (st == VIRTIO_CRYPTO_OK && l.ak_opcode != 0) {
+		bool verify = l.ak_opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+
+		CHECK(found == &sess && sess.ak != NULL);
+		CHECK(l.src_len > 0 && l.src_len <= VCD_AK_MAX_DATA &&
+			l.dst_len <= VCD_AK_MAX_DATA);
+		CHECK((uint64_t)sizeof(struct virtio_crypto_op_data_req) + l.src_len +
+				(verify ? l.dst_len : 0) <=
+			c.rd_mapped);
+		CHECK(verify || (l.dst_len <= c.wr_mapped && l.dst_len + 1 <= c.wr_len));
+	} else if (st == VIRTIO_CRYPTO_OK) {
 		static uint8_t scratch[4u << 20];
 		uint8_t iv[16], *dst[2];
 		uint16_t dlen[2];
