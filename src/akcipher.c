@@ -92,15 +92,18 @@ vcd_ak_emsa_pkcs1(uint8_t hash, const uint8_t *digest, uint32_t len, uint8_t *em
 
 /* ------------------------------------------------------------------ sessions */
 
-/* The backend an RSA session of @bits runs on: accel first (see akcipher.h), or -1. */
-static int
-pick_backend(unsigned int bits)
+/*
+ * The backends an RSA session of @bits runs on, in order: the first accel with RSA, then
+ * the first cpu with RSA (see akcipher.h); how many (0..VCD_AK_BACKENDS).
+ */
+static unsigned int
+pick_backends(unsigned int bits, uint8_t be[VCD_AK_BACKENDS])
 {
 	struct rte_cryptodev_asym_capability_idx idx = {.type = RTE_CRYPTO_ASYM_XFORM_RSA};
+	unsigned int i, n = 0;
 	int role;
-	unsigned int i;
 
-	for (role = VCD_BACKEND_ACCEL; role >= VCD_BACKEND_CPU; role--) {
+	for (role = VCD_BACKEND_ACCEL; role >= VCD_BACKEND_CPU && n < VCD_AK_BACKENDS; role--) {
 		for (i = 0; i < vcd_backend_count(); i++) {
 			const struct vcd_backend *b = vcd_backend_get(i);
 			const struct rte_cryptodev_asymmetric_xform_capability *cap;
@@ -110,11 +113,13 @@ pick_backend(unsigned int bits)
 			cap = rte_cryptodev_asym_capability_get(b->dev_id, &idx);
 			if (cap != NULL &&
 				rte_cryptodev_asym_xform_capability_check_modlen(cap, bits / 8) ==
-					0)
-				return (int)i;
+					0) {
+				be[n++] = (uint8_t)i;
+				break; /* one per role */
+			}
 		}
 	}
-	return -1;
+	return n;
 }
 
 static void
@@ -162,8 +167,8 @@ vcd_ak_session_create(struct vcd_session *s, const struct vcd_sess_params *p, co
 {
 	struct vcd_ak_session *a;
 	struct vcd_rsa_key key;
-	const struct vcd_backend *b;
-	int be, rc;
+	unsigned int i;
+	int rc;
 
 	if (p->ak_algo != VIRTIO_CRYPTO_AKCIPHER_RSA)
 		return -ENOTSUP;
@@ -183,34 +188,38 @@ vcd_ak_session_create(struct vcd_session *s, const struct vcd_sess_params *p, co
 			rc == -EINVAL ? "not PKCS#1 DER" : "not supported (size, exponent)");
 		return rc;
 	}
-	be = pick_backend(key.bits);
-	if (be < 0) {
+	a = calloc(1, sizeof(*a));
+	if (a == NULL)
+		return -ENOMEM;
+	a->nb_be = (uint8_t)pick_backends(key.bits, a->be);
+	if (a->nb_be == 0) {
+		free(a);
 		VCD_LOG(NOTICE,
 			"%s: no backend runs RSA-%u (configure crypto_openssl or crypto_qat as a "
 			"backend)",
 			vm_name, key.bits);
 		return -ENOTSUP;
 	}
-	b = vcd_backend_get((unsigned int)be);
-	a = calloc(1, sizeof(*a));
-	if (a == NULL)
-		return -ENOMEM;
-	a->backend = (uint8_t)be;
 	a->priv = key.priv;
 	a->padding = (uint8_t)p->ak_padding;
 	a->hash = (uint8_t)p->ak_hash;
 	a->bits = (uint16_t)key.bits;
 	a->k = (uint16_t)((key.bits + 7) / 8);
-	a->cs = make_session(b, &key,
-		a->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING ? RTE_CRYPTO_RSA_PADDING_PKCS1_5
-							      : RTE_CRYPTO_RSA_PADDING_NONE);
-	a->cs_raw = a->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING
-		? make_session(b, &key, RTE_CRYPTO_RSA_PADDING_NONE)
-		: a->cs;
 	s->ak = a;
-	if (a->cs == NULL || a->cs_raw == NULL) {
-		vcd_ak_session_destroy(s);
-		return -ENOMEM;
+	for (i = 0; i < a->nb_be; i++) {
+		const struct vcd_backend *b = vcd_backend_get(a->be[i]);
+
+		a->cs[i] = make_session(b, &key,
+			a->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING
+				? RTE_CRYPTO_RSA_PADDING_PKCS1_5
+				: RTE_CRYPTO_RSA_PADDING_NONE);
+		a->cs_raw[i] = a->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING
+			? make_session(b, &key, RTE_CRYPTO_RSA_PADDING_NONE)
+			: a->cs[i];
+		if (a->cs[i] == NULL || a->cs_raw[i] == NULL) {
+			vcd_ak_session_destroy(s);
+			return -ENOMEM;
+		}
 	}
 	return 0;
 }
@@ -219,15 +228,18 @@ void
 vcd_ak_session_destroy(struct vcd_session *s)
 {
 	struct vcd_ak_session *a = s->ak;
-	uint8_t dev;
+	unsigned int i;
 
 	if (a == NULL)
 		return;
-	dev = vcd_backend_get(a->backend)->dev_id;
-	if (a->cs_raw != NULL && a->cs_raw != a->cs)
-		rte_cryptodev_asym_session_free(dev, a->cs_raw);
-	if (a->cs != NULL)
-		rte_cryptodev_asym_session_free(dev, a->cs);
+	for (i = 0; i < a->nb_be; i++) {
+		uint8_t dev = vcd_backend_get(a->be[i])->dev_id;
+
+		if (a->cs_raw[i] != NULL && a->cs_raw[i] != a->cs[i])
+			rte_cryptodev_asym_session_free(dev, a->cs_raw[i]);
+		if (a->cs[i] != NULL)
+			rte_cryptodev_asym_session_free(dev, a->cs[i]);
+	}
 	free(a);
 	s->ak = NULL;
 }
@@ -246,6 +258,7 @@ struct ak_req {
 	uint32_t dst_cap; /* dst_data_len */
 	uint16_t head;
 	uint8_t nb_dst;
+	bool raw; /* runs on the unpadded session (cs_raw) */
 	uint8_t *dst[AK_DST_SEGS];
 	uint32_t dst_len[AK_DST_SEGS];
 	uint8_t in[2 * AK_MAX]; /* VERIFY: a signature and a digest */
@@ -369,7 +382,6 @@ build(struct rte_crypto_op *op, struct ak_req *r, const struct vcd_ak_session *a
 	bool pkcs1 = a->padding == VIRTIO_CRYPTO_RSA_PKCS1_PADDING;
 	uint8_t *msg = r->in, *res = r->out;
 	uint32_t k = a->k, msg_len = r->src_len;
-	void *cs = a->cs;
 	bool pad = pkcs1;
 
 	switch (r->opcode) {
@@ -398,7 +410,6 @@ build(struct rte_crypto_op *op, struct ak_req *r, const struct vcd_ak_session *a
 			if (!vcd_ak_emsa_pkcs1(a->hash, r->in, msg_len, r->em, k))
 				return VIRTIO_CRYPTO_BADMSG;
 			memcpy(r->in, r->em, k);
-			cs = a->cs_raw;
 			pad = false;
 		} else {
 			memmove(r->em, r->in, msg_len);
@@ -421,7 +432,6 @@ build(struct rte_crypto_op *op, struct ak_req *r, const struct vcd_ak_session *a
 			return VIRTIO_CRYPTO_KEY_REJECTED; /* not a digest of the session's hash */
 		memmove(r->out, r->in, msg_len);
 		pad_left(r->in, k, r->out, msg_len);
-		cs = a->cs_raw;
 		pad = false;
 		rsa->op_type = RTE_CRYPTO_ASYM_OP_ENCRYPT;
 		rsa->message.data = msg;
@@ -437,7 +447,7 @@ build(struct rte_crypto_op *op, struct ak_req *r, const struct vcd_ak_session *a
 	rsa->cipher.iova = iova_in_op(op, rsa->cipher.data);
 	vcd_rsa_op_padding(
 		op->asym, pad ? RTE_CRYPTO_RSA_PADDING_PKCS1_5 : RTE_CRYPTO_RSA_PADDING_NONE);
-	rte_crypto_op_attach_asym_session(op, cs);
+	r->raw = pkcs1 && !pad;
 	return VIRTIO_CRYPTO_OK;
 }
 
@@ -467,11 +477,11 @@ vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c
 	struct vcd_session *s, const struct vcd_req_layout *l)
 {
 	const struct vcd_ak_session *a = s->ak;
-	const struct vcd_backend *b = vcd_backend_get(a->backend);
 	uint32_t in_len =
 		l->src_len + (l->ak_opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY ? l->dst_len : 0);
 	struct rte_crypto_op *op;
 	struct ak_req *r;
+	unsigned int i;
 	uint8_t st;
 
 	if (w->ak_pool == NULL) {
@@ -508,18 +518,27 @@ vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c
 	}
 	vcd_count_add(&s->inflight, 1);
 	vm->inflight++;
-	if (rte_cryptodev_enqueue_burst(b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1) == 1)
-		return true;
-	if (op->status == RTE_CRYPTO_OP_STATUS_NOT_PROCESSED) {
-		/* The queue pair is full: the request goes back on its ring. */
-		vcd_count_add(&s->inflight, -1);
-		vm->inflight--;
-		rte_crypto_op_free(op);
-		return false;
+	/* Its first backend; the next one while a queue pair is full (a spill). */
+	for (i = 0; i < a->nb_be; i++) {
+		const struct vcd_backend *b = vcd_backend_get(a->be[i]);
+
+		rte_crypto_op_attach_asym_session(op, r->raw ? a->cs_raw[i] : a->cs[i]);
+		if (rte_cryptodev_enqueue_burst(
+			    b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1) == 1) {
+			vm->stats.spills += i != 0;
+			return true;
+		}
+		if (op->status != RTE_CRYPTO_OP_STATUS_NOT_PROCESSED) {
+			/* Refused (crypto_openssl runs RSA at enqueue, refuses what fails). */
+			finish(w, op);
+			return true;
+		}
 	}
-	/* Refused (crypto_openssl runs RSA at enqueue and refuses what fails there). */
-	finish(w, op);
-	return true;
+	/* Every queue pair full: the request goes back on its ring. */
+	vcd_count_add(&s->inflight, -1);
+	vm->inflight--;
+	rte_crypto_op_free(op);
+	return false;
 }
 
 unsigned int

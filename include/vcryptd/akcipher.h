@@ -7,11 +7,15 @@
  * Sessions.  QEMU >= 8.1 sends them in its 1072-byte session message
  * (session_msg.h): algorithm, key type (public or private), PKCS#1 DER key
  * (rsa_key.h, at most 1024 bytes on that wire), padding (RAW or PKCS#1
- * v1.5) and, for signatures, the hash.  A session runs on one backend: the
- * first accel backend with RSA, else the first cpu backend with RSA
- * (crypto_openssl; crypto_qat where present: private-key operations are
- * where an accelerator wins most).  Each is a cryptodev asym session with
- * the session's padding and, for PKCS#1, a second one without padding.
+ * v1.5) and, for signatures, the hash.  A session is made on the first
+ * accel backend with RSA and the first cpu backend with RSA (crypto_qat
+ * where present, crypto_openssl: private-key operations are where an
+ * accelerator wins most); requests go to the first, and spill to the
+ * second while the first's queue pair is full (counted as the VM's
+ * spills).  Each is a cryptodev asym session with the session's padding
+ * and, for PKCS#1, a second one without padding.  Not done for RSA: the
+ * size threshold, budgets, health probes and fail-over of the symmetric
+ * routing (route.h).
  *
  * Requests, as QEMU's own backends define them (hw/virtio/virtio-crypto.c,
  * virtio_crypto_handle_asym_req) and a Linux 6.12 guest sends them:
@@ -53,15 +57,18 @@ struct vcd_vm;
 struct vcd_chain;
 struct vcd_req_layout;
 
+#define VCD_AK_BACKENDS 2 /* an accel and a cpu backend */
+
 struct vcd_ak_session {
-	uint8_t backend; /* index of the backend it runs on */
+	uint8_t nb_be;               /* backends it has a session on, in order of use */
+	uint8_t be[VCD_AK_BACKENDS]; /* their indexes: accel first, then cpu */
 	bool priv;       /* a private key: every operation; public: ENCRYPT and VERIFY */
 	uint8_t padding; /* VIRTIO_CRYPTO_RSA_*_PADDING */
 	uint8_t hash;    /* VIRTIO_CRYPTO_RSA_* hash, for SIGN and VERIFY */
 	uint16_t k;      /* modulus bytes */
 	uint16_t bits;
-	void *cs;     /* the cryptodev session, with the session's padding */
-	void *cs_raw; /* ... without padding (SIGN/VERIFY; == cs for RAW sessions) */
+	void *cs[VCD_AK_BACKENDS];     /* the cryptodev sessions, with the session's padding */
+	void *cs_raw[VCD_AK_BACKENDS]; /* ... without padding (SIGN/VERIFY; == cs for RAW) */
 };
 
 /*
