@@ -15,6 +15,7 @@
 #include "vcryptd/akcipher.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/compat.h"
+#include "vcryptd/dispatch.h"
 #include "vcryptd/log.h"
 #include "vcryptd/rsa_key.h"
 #include "vcryptd/session.h"
@@ -362,6 +363,13 @@ finish(struct vcd_worker *w, struct rte_crypto_op *op)
 	rte_crypto_op_free(op);
 }
 
+/* Whether @opcode runs with the public key: ENCRYPT and VERIFY. */
+static inline bool
+public_op(uint32_t opcode)
+{
+	return opcode == VIRTIO_CRYPTO_AKCIPHER_ENCRYPT || opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+}
+
 /* Left-pad @len bytes at @src to @k bytes at @dst (a big-endian number). */
 static void
 pad_left(uint8_t *dst, uint32_t k, const uint8_t *src, uint32_t len)
@@ -481,7 +489,7 @@ vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c
 		l->src_len + (l->ak_opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY ? l->dst_len : 0);
 	struct rte_crypto_op *op;
 	struct ak_req *r;
-	unsigned int i;
+	unsigned int k;
 	uint8_t st;
 
 	if (w->ak_pool == NULL) {
@@ -518,14 +526,21 @@ vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c
 	}
 	vcd_count_add(&s->inflight, 1);
 	vm->inflight++;
-	/* Its first backend; the next one while a queue pair is full (a spill). */
-	for (i = 0; i < a->nb_be; i++) {
+	/*
+	 * Routed as the symmetric requests are by size (akcipher.h): private-key
+	 * operations (the costly ones) to the accelerator first, public-key ones
+	 * (some 20 times cheaper) to the CPU first; the other backend while a
+	 * queue pair is full (a spill).
+	 */
+	for (k = 0; k < a->nb_be; k++) {
+		unsigned int i = public_op(r->opcode) ? a->nb_be - 1 - k : k;
 		const struct vcd_backend *b = vcd_backend_get(a->be[i]);
 
 		rte_crypto_op_attach_asym_session(op, r->raw ? a->cs_raw[i] : a->cs[i]);
 		if (rte_cryptodev_enqueue_burst(
 			    b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1) == 1) {
-			vm->stats.spills += i != 0;
+			vm->stats.spills += k != 0;
+			vcd_count_routed(w, vm, a->be[i], 0);
 			return true;
 		}
 		if (op->status != RTE_CRYPTO_OP_STATUS_NOT_PROCESSED) {

@@ -10,12 +10,13 @@
  * v1.5) and, for signatures, the hash.  A session is made on the first
  * accel backend with RSA and the first cpu backend with RSA (crypto_qat
  * where present, crypto_openssl: private-key operations are where an
- * accelerator wins most); requests go to the first, and spill to the
- * second while the first's queue pair is full (counted as the VM's
- * spills).  Each is a cryptodev asym session with the session's padding
- * and, for PKCS#1, a second one without padding.  Not done for RSA: the
- * size threshold, budgets, health probes and fail-over of the symmetric
- * routing (route.h).
+ * accelerator wins most).  Requests are routed the way symmetric ones
+ * are by size: private-key operations (DECRYPT, SIGN: the costly ones) to
+ * the accelerator first, public-key ones (ENCRYPT, VERIFY: some 20 times
+ * cheaper) to the CPU first, and spill to the other while a queue pair is
+ * full (the VM's routed_*_ops and spills count them).  Each is a cryptodev asym session with the
+ * session's padding and, for PKCS#1, a second one without padding.  Not done for RSA: the budgets,
+ * health probes and fail-over of the symmetric routing (route.h).
  *
  * Requests, as QEMU's own backends define them (hw/virtio/virtio-crypto.c,
  * virtio_crypto_handle_asym_req) and a Linux 6.12 guest sends them:
