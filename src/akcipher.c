@@ -370,12 +370,38 @@ public_op(uint32_t opcode)
 	return opcode == VIRTIO_CRYPTO_AKCIPHER_ENCRYPT || opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
 }
 
+/*
+ * The op: @type with @len bytes at @in (message for ENCRYPT, cipher for
+ * DECRYPT) and room for @k at @out.
+ */
+static void
+set_op(struct rte_crypto_rsa_op_param *rsa, enum rte_crypto_asym_op_type type, uint8_t *in,
+	uint32_t len, uint8_t *out, uint32_t k)
+{
+	rte_crypto_param *src = type == RTE_CRYPTO_ASYM_OP_ENCRYPT ? &rsa->message : &rsa->cipher;
+	rte_crypto_param *dst = type == RTE_CRYPTO_ASYM_OP_ENCRYPT ? &rsa->cipher : &rsa->message;
+
+	rsa->op_type = type;
+	src->data = in;
+	src->length = len;
+	dst->data = out;
+	dst->length = k;
+}
+
 /* Left-pad @len bytes at @src to @k bytes at @dst (a big-endian number). */
 static void
 pad_left(uint8_t *dst, uint32_t k, const uint8_t *src, uint32_t len)
 {
 	memset(dst, 0, k - len);
 	memcpy(dst + k - len, src, len);
+}
+
+/* The first @len bytes of r->in as a @k-byte number, in place (r->out is the scratch). */
+static void
+widen(struct ak_req *r, uint32_t len, uint32_t k)
+{
+	memcpy(r->out, r->in, len);
+	pad_left(r->in, k, r->out, len);
 }
 
 /*
@@ -397,15 +423,10 @@ build(struct rte_crypto_op *op, struct ak_req *r, const struct vcd_ak_session *a
 		if (msg_len > k || (pkcs1 && msg_len + 11 > k))
 			return VIRTIO_CRYPTO_BADMSG;
 		if (!pkcs1) {
-			memmove(r->em, r->in, msg_len);
-			pad_left(r->in, k, r->em, msg_len);
+			widen(r, msg_len, k);
 			msg_len = k;
 		}
-		rsa->op_type = RTE_CRYPTO_ASYM_OP_ENCRYPT;
-		rsa->message.data = msg;
-		rsa->message.length = msg_len;
-		rsa->cipher.data = res;
-		rsa->cipher.length = k;
+		set_op(rsa, RTE_CRYPTO_ASYM_OP_ENCRYPT, msg, msg_len, res, k);
 		break;
 	case VIRTIO_CRYPTO_AKCIPHER_DECRYPT:
 	case VIRTIO_CRYPTO_AKCIPHER_SIGN:
@@ -420,14 +441,9 @@ build(struct rte_crypto_op *op, struct ak_req *r, const struct vcd_ak_session *a
 			memcpy(r->in, r->em, k);
 			pad = false;
 		} else {
-			memmove(r->em, r->in, msg_len);
-			pad_left(r->in, k, r->em, msg_len);
+			widen(r, msg_len, k);
 		}
-		rsa->op_type = RTE_CRYPTO_ASYM_OP_DECRYPT;
-		rsa->cipher.data = msg;
-		rsa->cipher.length = k;
-		rsa->message.data = res;
-		rsa->message.length = k;
+		set_op(rsa, RTE_CRYPTO_ASYM_OP_DECRYPT, msg, k, res, k);
 		break;
 	case VIRTIO_CRYPTO_AKCIPHER_VERIFY: {
 		uint32_t dlen = r->dst_cap; /* the digest follows the signature in r->in */
@@ -438,14 +454,9 @@ build(struct rte_crypto_op *op, struct ak_req *r, const struct vcd_ak_session *a
 			pad_left(r->em, k, r->in + msg_len, dlen); /* RAW: signature^e == digest */
 		else if (!vcd_ak_emsa_pkcs1(a->hash, r->in + msg_len, dlen, r->em, k))
 			return VIRTIO_CRYPTO_KEY_REJECTED; /* not a digest of the session's hash */
-		memmove(r->out, r->in, msg_len);
-		pad_left(r->in, k, r->out, msg_len);
+		widen(r, msg_len, k); /* the signature: r->em, the block, is built already */
 		pad = false;
-		rsa->op_type = RTE_CRYPTO_ASYM_OP_ENCRYPT;
-		rsa->message.data = msg;
-		rsa->message.length = k;
-		rsa->cipher.data = res;
-		rsa->cipher.length = k;
+		set_op(rsa, RTE_CRYPTO_ASYM_OP_ENCRYPT, msg, k, res, k);
 		break;
 	}
 	default:

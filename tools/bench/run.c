@@ -41,8 +41,8 @@ struct vctx {
 	struct vstats st;
 };
 
-static uint64_t
-rng_next(uint64_t *s)
+uint64_t
+vcdb_rng_next(uint64_t *s)
 {
 	uint64_t z = (*s += 0x9e3779b97f4a7c15ull); /* splitmix64 */
 
@@ -51,14 +51,14 @@ rng_next(uint64_t *s)
 	return z ^ (z >> 31);
 }
 
-static void
-rng_fill(uint64_t *s, uint8_t *p, size_t n)
+void
+vcdb_rng_fill(uint64_t *s, uint8_t *p, size_t n)
 {
 	uint64_t v;
 	size_t i;
 
 	for (i = 0; i < n; i += 8) {
-		v = rng_next(s);
+		v = vcdb_rng_next(s);
 		memcpy(p + i, &v, n - i < 8 ? n - i : 8);
 	}
 }
@@ -114,8 +114,8 @@ job_prepare(struct vctx *x, struct vjob *j, uint32_t size, bool enc)
 	int rc;
 
 	j->enc = enc;
-	rng_fill(&x->rng, j->iv, sizeof(j->iv));
-	rng_fill(&x->rng, j->in, size);
+	vcdb_rng_fill(&x->rng, j->iv, sizeof(j->iv));
+	vcdb_rng_fill(&x->rng, j->in, size);
 	rc = vcdb_ref_cipher(x->a, enc, x->ckey, j->iv, j->in, size, j->out);
 	if (rc < 0 || !x->a->hash_algo)
 		return rc;
@@ -256,8 +256,8 @@ verify_algo(struct vctx *x, const struct vcdb_algo *a)
 	int rc = 0;
 
 	x->a = a;
-	rng_fill(&x->rng, x->ckey, sizeof(x->ckey));
-	rng_fill(&x->rng, x->akey, sizeof(x->akey));
+	vcdb_rng_fill(&x->rng, x->ckey, sizeof(x->ckey));
+	vcdb_rng_fill(&x->rng, x->akey, sizeof(x->akey));
 	x->sid[0] = session_open(x->db, a, x->cfg, true, x->ckey, x->akey);
 	x->sid[1] = session_open(x->db, a, x->cfg, false, x->ckey, x->akey);
 	x->st.bad_session = (x->sid[0] < 0) + (x->sid[1] < 0);
@@ -273,16 +273,18 @@ verify_algo(struct vctx *x, const struct vcdb_algo *a)
 	return rc;
 }
 
-static const char *
-verdict(const struct vstats *s, uint64_t bad)
+const char *
+vcdb_verdict(int stuck, uint64_t bad, uint64_t ok)
 {
-	if (s->stuck == -ETIMEDOUT)
+	if (stuck == -ETIMEDOUT)
 		return "FAIL (no answer)";
-	if (s->stuck == -EPROTO)
+	if (stuck == -EPROTO)
 		return "FAIL (bad used entry)";
-	if (s->stuck)
+	if (stuck == -EIO)
+		return "FAIL (OpenSSL reference failed)";
+	if (stuck)
 		return "FAIL (not sent)";
-	return bad || s->ok == 0 ? "FAIL" : "PASS";
+	return bad || ok == 0 ? "FAIL" : "PASS";
 }
 
 static bool
@@ -300,7 +302,7 @@ verify_print(const struct vctx *x, const char *name)
 	printf("%-26s ok %6" PRIu64 "  data %3" PRIu64 "  digest %3" PRIu64 "  status %3" PRIu64
 	       "  tail %3" PRIu64 "  sessions-refused %" PRIu64 "  %s\n",
 		name, s->ok, s->bad_data, s->bad_digest, s->bad_status, s->bad_tail, s->bad_session,
-		verdict(s, bad));
+		vcdb_verdict(s->stuck, bad, s->ok));
 	return bad == 0 && s->ok > 0 && !s->stuck;
 }
 

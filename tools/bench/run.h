@@ -70,4 +70,10 @@ void rsa_bench_close(struct vcdb *db, struct rsa_bench *b);
 uint32_t rsa_bench_size(const struct rsa_bench *b); /* modulus bytes: the size column */
 uint64_t rsa_bench_default_ops(void);
 
+/* The bench's data generator (splitmix64): reproducible from --seed. */
+uint64_t vcdb_rng_next(uint64_t *s);
+void vcdb_rng_fill(uint64_t *s, uint8_t *p, size_t n);
+/* A verify line's verdict: PASS, FAIL, or FAIL (why) for a run that @stuck (-errno). */
+const char *vcdb_verdict(int stuck, uint64_t bad, uint64_t ok);
+
 #endif /* VCDB_RUN_H */

@@ -82,33 +82,11 @@ struct rctx {
 	struct rstats st;
 };
 
-static uint64_t
-rng_next(uint64_t *s)
-{
-	uint64_t z = (*s += 0x9e3779b97f4a7c15ull); /* splitmix64, as run.c */
-
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return z ^ (z >> 31);
-}
-
-static void
-rng_fill(uint64_t *s, uint8_t *p, size_t n)
-{
-	uint64_t v;
-	size_t i;
-
-	for (i = 0; i < n; i += 8) {
-		v = rng_next(s);
-		memcpy(p + i, &v, n - i < 8 ? n - i : 8);
-	}
-}
-
 /* 1..max */
 static uint32_t
 rng_len(uint64_t *s, uint32_t max)
 {
-	return 1 + (uint32_t)(rng_next(s) % max);
+	return 1 + (uint32_t)(vcdb_rng_next(s) % max);
 }
 
 static bool
@@ -162,7 +140,7 @@ job_prepare(struct rctx *x, struct rjob *j, unsigned int i)
 	switch (x->c) {
 	case RC_ENCRYPT:
 		j->in_len = pkcs1 ? rng_len(&x->rng, k - 11) : k;
-		rng_fill(&x->rng, j->in, j->in_len);
+		vcdb_rng_fill(&x->rng, j->in, j->in_len);
 		if (pkcs1) { /* checked by decrypting the device's output */
 			memcpy(j->exp, j->in, j->in_len);
 			j->exp_len = j->in_len;
@@ -174,24 +152,24 @@ job_prepare(struct rctx *x, struct rjob *j, unsigned int i)
 	case RC_DECRYPT:
 		if (pkcs1) {
 			j->exp_len = rng_len(&x->rng, k - 11);
-			rng_fill(&x->rng, j->exp, j->exp_len);
+			vcdb_rng_fill(&x->rng, j->exp, j->exp_len);
 			rc = ref(x, VCDB_RSA_ENCRYPT, j->exp, j->exp_len, j->in, &j->in_len);
 			break;
 		}
 		j->in_len = k;
-		rng_fill(&x->rng, j->in, k);
+		vcdb_rng_fill(&x->rng, j->in, k);
 		j->in[0] = 0;
 		rc = ref(x, VCDB_RSA_DECRYPT, j->in, k, j->exp, &j->exp_len);
 		break;
 	case RC_SIGN:
 		j->in_len = digest_len(x->a, k, &x->rng);
-		rng_fill(&x->rng, j->in, j->in_len);
+		vcdb_rng_fill(&x->rng, j->in, j->in_len);
 		rc = ref(x, VCDB_RSA_SIGN, j->in, j->in_len, j->exp, &j->exp_len);
 		break;
 	case RC_VERIFY:
 	case RC_VERIFY_BAD:
 		j->in2_len = digest_len(x->a, k, &x->rng);
-		rng_fill(&x->rng, j->in2, j->in2_len);
+		vcdb_rng_fill(&x->rng, j->in2, j->in2_len);
 		rc = ref(x, VCDB_RSA_SIGN, j->in2, j->in2_len, j->in, &j->in_len);
 		if (x->c == RC_VERIFY || rc < 0)
 			break;
@@ -396,20 +374,6 @@ priv_skip_note(const struct vcdb_rsa_key *k, char *buf, size_t len)
 		k->priv_full_len, k->priv_nocrt_len, VCDB_AKC_KEY_MAX);
 }
 
-static const char *
-verdict(const struct rstats *s, uint64_t bad)
-{
-	if (s->stuck == -ETIMEDOUT)
-		return "FAIL (no answer)";
-	if (s->stuck == -EPROTO)
-		return "FAIL (bad used entry)";
-	if (s->stuck == -EIO)
-		return "FAIL (OpenSSL reference failed)";
-	if (s->stuck)
-		return "FAIL (not sent)";
-	return bad || s->ok == 0 ? "FAIL" : "PASS";
-}
-
 static bool
 rsa_print(const struct rctx *x, unsigned int sessions)
 {
@@ -431,7 +395,7 @@ rsa_print(const struct rctx *x, unsigned int sessions)
 	printf("%-26s ok %6" PRIu64 "  data %3" PRIu64 "  len %3" PRIu64 "  status %3" PRIu64
 	       "  sessions-refused %" PRIu64 "  %s%s\n",
 		x->a->name, s->ok, s->bad_data, s->bad_len, s->bad_status, s->bad_session,
-		verdict(s, bad), note);
+		vcdb_verdict(s->stuck, bad, s->ok), note);
 	return bad == 0 && s->ok > 0 && !s->stuck;
 }
 
@@ -528,25 +492,25 @@ bench_input(
 	switch (op) {
 	case VCDB_RSA_ENCRYPT:
 		r->src_len = pkcs1 ? sizeof(pt) : k; /* pkcs1: a 32-byte secret, as key transport */
-		rng_fill(&rng, b->src, r->src_len);
+		vcdb_rng_fill(&rng, b->src, r->src_len);
 		b->src[0] = pkcs1 ? b->src[0] : 0;
 		return 0;
 	case VCDB_RSA_DECRYPT:
 		if (!pkcs1) {
 			r->src_len = k;
-			rng_fill(&rng, b->src, k);
+			vcdb_rng_fill(&rng, b->src, k);
 			b->src[0] = 0;
 			return 0;
 		}
-		rng_fill(&rng, pt, sizeof(pt));
+		vcdb_rng_fill(&rng, pt, sizeof(pt));
 		return vcdb_rsa_ref(&b->key, VCDB_RSA_ENCRYPT, a->rsa_padding, a->rsa_hash, pt,
 			sizeof(pt), NULL, 0, b->src, sizeof(b->src), &r->src_len);
 	case VCDB_RSA_SIGN:
 		r->src_len = dl;
-		rng_fill(&rng, b->src, dl);
+		vcdb_rng_fill(&rng, b->src, dl);
 		return 0;
 	case VCDB_RSA_VERIFY:
-		rng_fill(&rng, b->src2, dl);
+		vcdb_rng_fill(&rng, b->src2, dl);
 		r->src2 = b->src2;
 		r->dst_len = dl;
 		return vcdb_rsa_ref(&b->key, VCDB_RSA_SIGN, a->rsa_padding, a->rsa_hash, b->src2,
