@@ -660,7 +660,7 @@ intake_alone(struct vcd_worker *w, struct vcd_vm *vm, uint32_t n)
 static unsigned int
 serve_vms(struct vcd_worker *w, unsigned int nb)
 {
-	unsigned int i, work = 0, backlogged = 0;
+	unsigned int i, work = 0, waiting_vms = 0;
 	bool waiting = false, credit = false;
 
 	for (i = 0; i < nb; i++) {
@@ -683,6 +683,12 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 				vm->deficit = 0;
 			continue;
 		}
+		/*
+		 * Requests waiting: it counts against "alone" whatever holds it back
+		 * this poll (its cap, no free op or queue-pair room), or a VM that
+		 * waits for room would let its neighbour take the room unmetered.
+		 */
+		waiting_vms++;
 		cap = __atomic_load_n(&vm->max_inflight, __ATOMIC_RELAXED);
 		capped = avail + vm->inflight > cap;
 		if (unlikely(capped)) {
@@ -698,7 +704,6 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 			continue; /* throttled: waits on its own ring */
 		vm->backlogged = true;
 		waiting = true;
-		backlogged++;
 		if (w->alone) {
 			/* No other VM had requests waiting last poll: no one to share with. */
 			work += intake_alone(w, vm, n);
@@ -719,7 +724,7 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 				credit = true; /* a capped VM's credit holds no round back */
 		}
 	}
-	w->alone = backlogged <= 1;
+	w->alone = waiting_vms <= 1;
 	if (waiting && !credit && !w->alone)
 		new_round(w, nb);
 	return work;
