@@ -133,6 +133,7 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 			(int64_t)INT_MIN));
 	vcd_tel_dict_u64(d, "cost", rd(&vm->stats.cost));
 	vcd_tel_dict_u64(d, "capped_polls", rd(&vm->stats.capped_polls));
+	vcd_tel_dict_u64(d, "empty_polls", rd(&vm->stats.empty_polls));
 	vcd_tel_dict_u64(d, "rate_ops", __atomic_load_n(&vm->rate_ops, __ATOMIC_RELAXED));
 	vcd_tel_dict_u64(d, "rate_bytes", __atomic_load_n(&vm->rate_bytes, __ATOMIC_RELAXED));
 	vcd_tel_dict_u64(d, "throttled_polls", rd(&vm->stats.throttled_polls));

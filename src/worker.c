@@ -681,6 +681,7 @@ serve_vms(struct vcd_worker *w, unsigned int nb)
 			/* No claim while idle: credit is dropped, a debt kept. */
 			if (vm->deficit > 0)
 				vm->deficit = 0;
+			vm->stats.empty_polls++;
 			continue;
 		}
 		/*

@@ -52,6 +52,7 @@ struct vcd_vm_stats {
 	/* Sharing (share.h): the cost charged for its requests, polls it spent at its cap. */
 	uint64_t cost;
 	uint64_t capped_polls;
+	uint64_t empty_polls;      /* polls that found its rings empty (running) */
 	uint64_t throttled_polls;  /* polls it had requests waiting but no tokens */
 	uint64_t throttled_cycles; /* time it spent so (TSC cycles) */
 	/* Completed requests by latency (taken off the ring -> answered): bucket i counts
