@@ -69,8 +69,8 @@ CASE:
             3DES-CBC and AES-CBC requests at queue depth 32: every victim
             request answered, none later than MAX_VICTIM_MS; the worker's
             slices of large-request work (slice_us = 50) at most twice their
-            length in >= 95 % of them (slices_long: preemption of the worker
-            by the host makes a few longer).  Before slicing, one batch of
+            length in >= 95 % of them (90 % under the sanitizers; slices_long:
+            preemption of the worker by the host makes a few longer).  Before slicing, one batch of
             16 such requests held the worker for over a second.
 """
 import json
@@ -520,8 +520,11 @@ def noisy():
         fail("the neighbour finished before the victim: raise its --ops")
     if slices == 0:
         fail("no slice of large-request work ran: the test tested nothing")
-    if longs > 0.05 * slices:
-        fail(f"{longs} of {slices} slices over twice slice_us")
+    # Under ASan/UBSan (test.sh sets VCD_SOAK_SANITIZED=1 for that run) the code between
+    # the PMD calls of a slice runs several times slower: 10 % there (one run saw 5.4 %).
+    allowed = 0.10 if os.environ.get("VCD_SOAK_SANITIZED") == "1" else 0.05
+    if longs > allowed * slices:
+        fail(f"{longs} of {slices} slices over twice slice_us (allowed {100 * allowed:.0f} %)")
 
 
 {"fairness": fairness, "algorithms": algorithms, "weights": weights, "noisy": noisy, "limits": limits,
