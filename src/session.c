@@ -17,6 +17,7 @@
 #include "vcryptd/backend.h"
 #include "vcryptd/calibrate.h"
 #include "vcryptd/log.h"
+#include "vcryptd/mac.h"
 #include "vcryptd/session.h"
 
 struct cipher_map {
@@ -333,6 +334,16 @@ vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint6
 		vcd_sess_destroy(s);
 		return rc;
 	}
+	if (p->op_type == VIRTIO_CRYPTO_SYM_OP_ALGORITHM_CHAINING) {
+		s->mac = malloc(sizeof(*s->mac));
+		if (s->mac == NULL) {
+			vcd_sess_destroy(s);
+			return -ENOMEM;
+		}
+		/* build_xforms() checked algorithm and mode: it cannot fail. */
+		vcd_mac_key_init(s->mac, p->hash_algo, p->hash_mode == VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH,
+			p->auth_key, p->auth_key_len);
+	}
 	s->op_type = p->op_type;
 	s->chain_order = p->chain_order;
 	s->iv_len = x[0].cipher.iv.length;
@@ -366,6 +377,10 @@ vcd_sess_destroy(struct vcd_session *s)
 	unsigned int i;
 
 	vcd_ak_session_destroy(s);
+	if (s->mac != NULL) {
+		vcd_mac_key_wipe(s->mac);
+		free(s->mac);
+	}
 	for (i = 0; i < vcd_backend_count(); i++) {
 		if (s->cs[i] != NULL)
 			rte_cryptodev_sym_session_free(vcd_backend_get(i)->dev_id, s->cs[i]);

@@ -10,6 +10,7 @@
 #include <rte_cycles.h>
 
 #include "vcryptd/dispatch.h"
+#include "vcryptd/mac.h"
 #include "vcryptd/sync.h"
 #include "vcryptd/worker.h"
 
@@ -274,6 +275,7 @@ big_add(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	b->hash_first = s->chain_order == VIRTIO_CRYPTO_SYM_ALG_CHAIN_ORDER_HASH_THEN_CIPHER &&
 		s->op_type != VIRTIO_CRYPTO_SYM_OP_CIPHER;
 	b->hashed = false;
+	b->h_done = 0;
 	b->status = c->status;
 	b->vr = c->vr;
 	b->len = l->src_len;
@@ -328,84 +330,135 @@ big_done(struct vcd_worker *w, uint16_t i, uint64_t now)
 /* Cycles per byte x 16 assumed before a session's are measured: 3DES's, so pieces start small. */
 #define SYNC_CPB16_UNKNOWN (64u * 16)
 
+/* What a large request does next: its hash half (chains) before or after its cipher half. */
+enum big_phase {
+	BIG_HASH,
+	BIG_CIPHER,
+	BIG_DONE,
+};
+
+static enum big_phase
+big_phase(const struct vcd_big *b)
+{
+	const struct vcd_sync_job *j = &b->job;
+	bool chain = b->sess->mac != NULL;
+
+	if (j->failed)
+		return BIG_DONE;
+	if (chain && b->hash_first && !b->hashed)
+		return BIG_HASH;
+	if (j->c_done < j->c_len)
+		return BIG_CIPHER;
+	return chain && !b->hashed ? BIG_HASH : BIG_DONE;
+}
+
+/* The largest piece, in whole VCD_SYNC_MIN_PIECE, that @cycles buy at @cpb16 (at least one). */
+static inline uint32_t
+piece_for(uint64_t cycles, uint32_t cpb16, uint32_t max)
+{
+	uint32_t piece = (uint32_t)RTE_MIN((uint64_t)max, cycles * 16 / cpb16);
+
+	return RTE_MAX(piece & ~(uint32_t)(VCD_SYNC_MIN_PIECE - 1), (uint32_t)VCD_SYNC_MIN_PIECE);
+}
+
+/* Learn a session's cycles per byte x 16 on a path from one step (EWMA, 1/4). */
+static inline void
+cpb_learn(uint32_t *cpb16, uint64_t cycles, uint64_t bytes)
+{
+	uint32_t m;
+
+	if (bytes < 1024)
+		return;
+	m = (uint32_t)RTE_MIN(cycles * 16 / bytes + 1, (uint64_t)UINT32_MAX / 4);
+	*cpb16 = *cpb16 == 0 ? m : (3 * *cpb16 + m) / 4;
+}
+
+/*
+ * The next piece of the hash half of @n requests, sized so that all of them
+ * together fit @left cycles (one lane each: they run one after the other);
+ * a request whose hash region is all fed gets its digest.
+ */
+static void
+hash_piece(struct vcd_session *s, struct vcd_big *const *big, uint16_t n, uint64_t left)
+{
+	uint32_t cpb16 = s->sync_hash_cpb16 != 0 ? s->sync_hash_cpb16 : SYNC_CPB16_UNKNOWN;
+	uint32_t piece = piece_for(left / n, cpb16, UINT32_MAX);
+	uint64_t t0 = rte_rdtsc(), bytes = 0;
+	uint16_t i;
+
+	for (i = 0; i < n; i++) {
+		struct vcd_big *b = big[i];
+		struct vcd_sync_job *j = &b->job;
+		uint32_t len = RTE_MIN(j->h_len - b->h_done, piece);
+
+		if (b->h_done == 0)
+			vcd_mac_start(s->mac, &b->md);
+		vcd_mac_update(s->mac, &b->md, j->buf + j->h_off + b->h_done, len);
+		b->h_done += len;
+		bytes += len;
+		if (b->h_done == j->h_len) {
+			vcd_mac_final(s->mac, &b->md, j->digest);
+			b->hashed = true;
+		}
+	}
+	cpb_learn(&s->sync_hash_cpb16, rte_rdtsc() - t0, bytes);
+}
+
 /*
  * One step of the group of large requests that share @first's session and
- * backend (up to a batch of lanes): the hash halves due before the cipher,
- * one cipher piece sized to fit @left cycles, the hash halves due after.
- * Returns the cycles it took.
+ * backend (up to a batch of lanes), in the phase @first is in: the next
+ * cipher piece of those ciphering, sized to fit @left cycles, or the next
+ * hash piece of those hashing.  Returns the cycles it took.
  */
 static uint64_t
 big_step(struct vcd_worker *w, uint16_t first, uint64_t left)
 {
-	struct vcd_big *g = &w->big[first];
+	struct vcd_big *g = &w->big[first], *big[VCD_BIG_BATCH];
 	struct vcd_session *s = g->sess;
-	struct vcd_sync_job *jobs[VCD_BIG_BATCH], *pre[VCD_BIG_BATCH], *post[VCD_BIG_BATCH];
-	uint16_t i, n = 0, nb_pre = 0, nb_post = 0;
-	uint64_t t0 = rte_rdtsc(), t1, t2;
+	struct vcd_sync_job *jobs[VCD_BIG_BATCH];
+	enum big_phase phase = big_phase(g);
+	uint64_t t0 = rte_rdtsc(), t1;
 	uint32_t cpb16 = s->sync_cpb16 != 0 ? s->sync_cpb16 : SYNC_CPB16_UNKNOWN;
 	uint32_t piece, longest = 0;
 	struct vcd_sync_alg a;
+	uint16_t i, n = 0;
 
-	vcd_sync_alg_of(&a, s, g->be, w->stage[g->be].dev_id);
 	for (i = first; i < w->nb_big && n < VCD_BIG_BATCH; i++) {
 		struct vcd_big *b = &w->big[i];
 
-		if (b->sess != s || b->be != g->be)
-			continue;
-		jobs[n++] = &b->job;
-		if (a.auth != NULL && b->hash_first && !b->hashed) {
-			pre[nb_pre++] = &b->job;
-			b->hashed = true;
+		if (b->sess == s && b->be == g->be && big_phase(b) == phase) {
+			big[n] = b;
+			jobs[n++] = &b->job;
 		}
 	}
-	if (nb_pre != 0)
-		hash_all(&a, pre, nb_pre);
-	t1 = rte_rdtsc();
+	if (phase == BIG_HASH)
+		hash_piece(s, big, n, left);
+	if (phase != BIG_CIPHER)
+		goto out;
 	/*
-	 * The piece that fits what is left of the slice, in whole 256 B.  The
-	 * lanes run side by side, so a step costs about its longest piece times
-	 * the cycles per byte of one lane: that is what is measured and used.
+	 * The lanes run side by side, so a step costs about its longest piece
+	 * times the cycles per byte of one lane: that is what is measured and used.
 	 */
-	piece = (uint32_t)RTE_MIN(
-		(uint64_t)VCD_SYNC_CHUNK, (left > t1 - t0 ? left - (t1 - t0) : 0) * 16 / cpb16);
-	piece = RTE_MAX(piece & ~(uint32_t)(VCD_SYNC_MIN_PIECE - 1), (uint32_t)VCD_SYNC_MIN_PIECE);
+	vcd_sync_alg_of(&a, s, g->be, w->stage[g->be].dev_id);
+	piece = piece_for(left, cpb16, VCD_SYNC_CHUNK);
 	for (i = 0; i < n; i++) {
-		const struct vcd_sync_job *j = jobs[i];
-		uint32_t rest = j->failed || j->c_done >= j->c_len ? 0 : j->c_len - j->c_done;
+		uint32_t rest = jobs[i]->c_len - jobs[i]->c_done;
 
 		longest = RTE_MAX(longest, a.mode == VCD_MODE_WHOLE ? rest : RTE_MIN(rest, piece));
 	}
 	cipher_piece(&a, jobs, n, piece);
-	t2 = rte_rdtsc();
-	/* Learn the session's cost on this path from what the step took (EWMA, 1/4). */
-	if (longest >= 1024) {
-		uint32_t m =
-			(uint32_t)RTE_MIN((t2 - t1) * 16 / longest + 1, (uint64_t)UINT32_MAX / 4);
-
-		s->sync_cpb16 = s->sync_cpb16 == 0 ? m : (3 * s->sync_cpb16 + m) / 4;
-	}
-	for (i = 0; i < n; i++) {
-		struct vcd_big *b = container_of(jobs[i], struct vcd_big, job);
-
-		if (a.auth != NULL && !b->hash_first && !b->hashed &&
-			(b->job.failed || b->job.c_done >= b->job.c_len)) {
-			post[nb_post++] = &b->job;
-			b->hashed = true;
-		}
-	}
-	if (nb_post != 0)
-		hash_all(&a, post, nb_post);
+	cpb_learn(&s->sync_cpb16, rte_rdtsc() - t0, longest);
+out:
+	t1 = rte_rdtsc();
 	w->stats.sync_batches++;
 	w->stats.sync_batched += n;
-	return rte_rdtsc() - t0;
+	return t1 - t0;
 }
 
 static inline bool
 big_finished(const struct vcd_big *b)
 {
-	return b->job.failed ||
-		(b->job.c_done >= b->job.c_len &&
-			(b->hashed || b->sess->op_type == VIRTIO_CRYPTO_SYM_OP_CIPHER));
+	return big_phase(b) == BIG_DONE;
 }
 
 void

@@ -23,6 +23,7 @@
 #include "vcryptd/session_msg.h"
 
 struct vcd_ak_session;
+struct vcd_mac_key;
 
 struct vcd_session {
 	uint64_t id;
@@ -50,6 +51,10 @@ struct vcd_session {
 	uint32_t inflight; /* written by the owning worker only */
 	/* Cycles per byte x 16 of its cipher on the synchronous path, as measured (worker). */
 	uint32_t sync_cpb16;
+	/* ... and of its hash half there (chains: large requests hash through mac). */
+	uint32_t sync_hash_cpb16;
+	/* Chains: the hash half as an incremental MAC, for large requests (mac.h); else NULL. */
+	struct vcd_mac_key *mac;
 	/* What one of its requests costs on each backend, for sharing (calibrate.h). */
 	struct vcd_cost cost[VCD_MAX_BACKENDS];
 	/* An akcipher (RSA) session: what it is instead (akcipher.h); NULL: symmetric. */

@@ -25,6 +25,7 @@
 
 #include <rte_crypto.h>
 
+#include "vcryptd/mac.h"
 #include "vcryptd/session.h"
 #include "vcryptd/vcreq.h"
 
@@ -98,8 +99,10 @@ struct vcd_big {
 	struct vcd_session *sess;
 	uint8_t be;
 	bool bounce; /* run in the worker's bounce buffer, scattered to w->bounce_chain */
-	bool hashed; /* its hash half has run (chains) */
+	bool hashed; /* its hash half has run: job.digest holds it (chains) */
 	bool hash_first;
+	uint32_t h_done;        /* bytes of job's hash region fed to md */
+	struct vcd_md_state md; /* the hash half's running state (mac.h) */
 	uint16_t head;
 	uint8_t *status;
 	uint32_t len;
@@ -129,9 +132,12 @@ bool vcd_sync_request(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_
  * in pieces sized from the cycles per byte measured for the session on this
  * path (vcd_session.sync_cpb16), so one slice holds the worker for about
  * slice_cycles whatever the request's size or algorithm, and the other VMs'
- * intake and completions run between slices.  Limits: a chain's hash half
- * and an uncuttable cipher (XTS) run whole (the synchronous API has no
- * incremental hash), and a piece is at least VCD_SYNC_MIN_PIECE per lane.
+ * intake and completions run between slices.  A chain's hash half runs in
+ * pieces too, sized the same way from its own measured cost
+ * (vcd_session.sync_hash_cpb16), on the session's incremental MAC (mac.h):
+ * the CPU-crypto API hashes a buffer in one call only.  Limits: an
+ * uncuttable cipher (XTS) runs whole, and a piece is at least
+ * VCD_SYNC_MIN_PIECE per lane.
  */
 void vcd_sync_work(struct vcd_worker *w);
 
