@@ -248,10 +248,9 @@ const struct option_desc config_options[] = {
 			"quarter of a worker's ops)"},
 	{VM(max_dataqueues), .key = "max_dataqueues", .type = T_UINT, .def = "1", .min = 1,
 		.max = VCD_MAX_DATAQ, .flags = F_RUNTIME,
-		.help = "data queues served: the frontend's queues 0..N-1 (QEMU's "
-			"cryptodev-vhost-user queues=N; DPDK's crypto_virtio PMD uses several, "
-			"Linux one); each is scheduled inside the VM's share; from the next "
-			"connection"},
+		.help = "data queues served: the frontend's queues 0..N-1, each scheduled inside "
+			"the VM's share, from the next connection (QEMU starts only queue 0 on a "
+			"vhost-user backend: keep its cryptodev-vhost-user at queues=1)"},
 	{VM(rate_ops), .key = "rate_ops", .type = T_UINT, .def = "0", .min = 0, .max = 100000000,
 		.flags = F_RUNTIME,
 		.help = "requests per second this VM may have taken (token bucket, like QEMU's "

@@ -93,6 +93,21 @@ latency_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 	rte_tel_data_add_dict_container(d, "latency_histogram", h, 0);
 }
 
+/* Requests taken from each of the data queues it may serve (max_dataqueues), as a list. */
+static void
+queue_requests(struct rte_tel_data *d, const struct vcd_vm *vm)
+{
+	struct rte_tel_data *a = rte_tel_data_alloc();
+	uint32_t i, n = RTE_MIN(vm->max_dataqueues, (uint32_t)VCD_MAX_DATAQ);
+
+	if (a == NULL)
+		return; /* the rest of the reply still goes */
+	rte_tel_data_start_array(a, RTE_TEL_U64_VAL);
+	for (i = 0; i < RTE_MAX(n, 1u); i++)
+		vcd_tel_array_u64(a, rd(&vm->stats.queue_requests[i]));
+	rte_tel_data_add_dict_container(d, "queue_requests", a, 0);
+}
+
 static void
 vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 {
@@ -124,6 +139,7 @@ vm_dict(struct rte_tel_data *d, const struct vcd_vm *vm)
 	vcd_tel_dict_u64(d, "failovers", rd(&vm->stats.failovers));
 	/* Sharing (share.h). */
 	vcd_tel_dict_u64(d, "queues", __atomic_load_n(&vm->nb_vq, __ATOMIC_RELAXED));
+	queue_requests(d, vm);
 	vcd_tel_dict_u64(d, "weight", __atomic_load_n(&vm->weight, __ATOMIC_RELAXED));
 	vcd_tel_dict_u64(d, "max_inflight", __atomic_load_n(&vm->max_inflight, __ATOMIC_RELAXED));
 	vcd_tel_dict_u64(d, "large_inflight", __atomic_load_n(&vm->nb_big, __ATOMIC_RELAXED));

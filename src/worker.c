@@ -290,6 +290,7 @@ intake(struct vcd_worker *w, struct vcd_vm *vm, struct vcd_vring *vr, uint16_t n
 		next = t;
 	}
 	vm->stats.requests += i;
+	vm->stats.queue_requests[vr - vm->vq] += i;
 	vm->stats.bursts++;
 	*taken = i;
 	return res;

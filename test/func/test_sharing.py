@@ -304,9 +304,12 @@ def multiqueue():
     per = [int(x.split(":")[1]) for x in m.group(1).split()]
     v = tel("/vcryptd/vm,vm0")
     log = open(os.path.join(os.environ["VCD_DIR"], "daemon.log")).read()
-    print(f"multiqueue: answers by queue {per}; requests {v['requests']}, ok {v['ok']}")
+    qr = v.get("queue_requests", [])
+    print(f"multiqueue: answers by queue {per}; requests {v['requests']} (by queue {qr}), ok {v['ok']}")
     if len(per) != 4 or min(per) == 0:
         fail(f"not every queue was answered: {per}")
+    if len(qr) != 4 or qr != per:
+        fail(f"the daemon's requests by queue {qr} are not the frontend's answers by queue {per}")
     if "vm0: 4 data queue(s)" not in log or v["requests"] != v["ok"]:
         fail(f"daemon: never ran 4 queues, or requests {v['requests']} != ok {v['ok']}")
 
