@@ -341,8 +341,9 @@ vcd_sess_create(struct vcd_sess_table *t, const struct vcd_sess_params *p, uint6
 			return -ENOMEM;
 		}
 		/* build_xforms() checked algorithm and mode: it cannot fail. */
-		vcd_mac_key_init(s->mac, p->hash_algo, p->hash_mode == VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH,
-			p->auth_key, p->auth_key_len);
+		vcd_mac_key_init(s->mac, p->hash_algo,
+			p->hash_mode == VIRTIO_CRYPTO_SYM_HASH_MODE_AUTH, p->auth_key,
+			p->auth_key_len);
 	}
 	s->op_type = p->op_type;
 	s->chain_order = p->chain_order;

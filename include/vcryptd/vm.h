@@ -36,7 +36,7 @@ enum vcd_vm_run {
 
 /* Written by the owning worker only; read by anyone (telemetry, logs). */
 struct vcd_vm_stats {
-	uint64_t requests;  /* chains taken off the avail ring */
+	uint64_t requests;                      /* chains taken off the avail ring */
 	uint64_t queue_requests[VCD_MAX_DATAQ]; /* ... by data queue */
 	uint64_t status[8]; /* completions by virtio-crypto status (OK, ERR, BADMSG, ...) */
 	uint64_t bytes;     /* source bytes of successful requests */

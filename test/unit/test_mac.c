@@ -84,7 +84,8 @@ START_TEST(mac_against_openssl)
 		for (li = 0; li < (sizeof(lens) / sizeof(lens[0])); li++) {
 			ck_assert(EVP_Digest(msg, lens[li], want, &wlen, md, NULL));
 			ck_assert_uint_eq(mac_pieces(&k, msg, lens[li], got), wlen);
-			ck_assert_msg(memcmp(got, want, wlen) == 0, "hash %u len %zu", algo, lens[li]);
+			ck_assert_msg(
+				memcmp(got, want, wlen) == 0, "hash %u len %zu", algo, lens[li]);
 			cases++;
 		}
 		/* HMAC, one key state for all the messages. */
@@ -94,8 +95,8 @@ START_TEST(mac_against_openssl)
 				ck_assert_ptr_nonnull(
 					HMAC(md, key, (int)keys[ki], msg, lens[li], want, &wlen));
 				ck_assert_uint_eq(mac_pieces(&k, msg, lens[li], got), wlen);
-				ck_assert_msg(memcmp(got, want, wlen) == 0, "hmac %u key %u len %zu",
-					algo, keys[ki], lens[li]);
+				ck_assert_msg(memcmp(got, want, wlen) == 0,
+					"hmac %u key %u len %zu", algo, keys[ki], lens[li]);
 				cases++;
 			}
 			vcd_mac_key_wipe(&k);
@@ -130,7 +131,8 @@ START_TEST(mac_rfc_vectors)
 		struct vcd_md_state st;
 		char hex[129];
 
-		ck_assert_int_eq(vcd_mac_key_init(&k, v[i].algo, true, (const uint8_t *)"Jefe", 4), 0);
+		ck_assert_int_eq(
+			vcd_mac_key_init(&k, v[i].algo, true, (const uint8_t *)"Jefe", 4), 0);
 		vcd_mac_start(&k, &st);
 		vcd_mac_update(&k, &st, (const uint8_t *)data, 10);
 		vcd_mac_update(&k, &st, (const uint8_t *)data + 10, sizeof(data) - 1 - 10);
@@ -147,8 +149,8 @@ START_TEST(mac_refuses_unknown)
 	struct vcd_mac_key k;
 
 	ck_assert_int_lt(vcd_mac_key_init(&k, 0, false, NULL, 0), 0);
-	ck_assert_int_lt(vcd_mac_key_init(&k, VIRTIO_CRYPTO_HASH_SHA_512 + 1, true,
-				 (const uint8_t *)"k", 1),
+	ck_assert_int_lt(
+		vcd_mac_key_init(&k, VIRTIO_CRYPTO_HASH_SHA_512 + 1, true, (const uint8_t *)"k", 1),
 		0);
 }
 END_TEST
