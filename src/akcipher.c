@@ -493,7 +493,7 @@ map_dst(struct ak_req *r, const struct vcd_chain *c)
 
 bool
 vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
-	struct vcd_session *s, const struct vcd_req_layout *l)
+	struct vcd_session *s, const struct vcd_req_layout *l, uint64_t *cycles)
 {
 	const struct vcd_ak_session *a = s->ak;
 	uint32_t in_len =
@@ -546,10 +546,27 @@ vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c
 	for (k = 0; k < a->nb_be; k++) {
 		unsigned int i = public_op(r->opcode) ? a->nb_be - 1 - k : k;
 		const struct vcd_backend *b = vcd_backend_get(a->be[i]);
+		bool cpu = b->role == VCD_BACKEND_CPU;
+		uint64_t t0 = rte_rdtsc(), took;
+		uint16_t n;
 
+		/*
+		 * A cpu backend runs the op inside the enqueue call (an RSA-2048
+		 * private op is milliseconds): ops until they have taken a
+		 * slice of the poll (slice_us; at least one), so that the other
+		 * VMs are served between them.  The next waits on its ring for
+		 * the next poll (not a spill: the queue pair is not full).
+		 */
+		if (cpu && w->ak_cpu_left == 0)
+			break;
 		rte_crypto_op_attach_asym_session(op, r->raw ? a->cs_raw[i] : a->cs[i]);
-		if (rte_cryptodev_enqueue_burst(
-			    b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1) == 1) {
+		n = rte_cryptodev_enqueue_burst(
+			b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1);
+		took = rte_rdtsc() - t0;
+		*cycles += took;
+		if (cpu)
+			w->ak_cpu_left = took < w->ak_cpu_left ? w->ak_cpu_left - took : 0;
+		if (n == 1) {
 			vm->stats.spills += k != 0;
 			vcd_count_routed(w, vm, a->be[i], 0);
 			return true;

@@ -632,6 +632,12 @@ vcd_cost_kind(unsigned int be, unsigned int k, struct vcd_cost_info *out)
 	return true;
 }
 
+double
+vcd_cost_unit_ns(void)
+{
+	return cost_unit_be < 0 ? 0.0 : cost_ns[cost_unit_be][0].per_byte;
+}
+
 unsigned int
 vcd_cost_kinds(void)
 {

@@ -18,6 +18,7 @@
 #include <rte_prefetch.h>
 
 #include "vcryptd/akcipher.h"
+#include "vcryptd/calibrate.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/dispatch.h"
 #include "vcryptd/dma.h"
@@ -108,6 +109,24 @@ charge(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_session *s, uns
 	}
 }
 
+/*
+ * An RSA request taken: the worker's cycles it took (all of an RSA op on a
+ * cpu backend, which runs it inside the enqueue; little on an accelerator),
+ * in units of cost, with measured_cost on and the unit measured; else its
+ * bytes, as any request.
+ */
+static inline void
+charge_ak(struct vcd_worker *w, struct vcd_vm *vm, uint32_t bytes, uint64_t cycles)
+{
+	uint64_t units = bytes;
+
+	if (w->measured_cost && w->cycles_per_256_units != 0)
+		units = cycles * 256 / w->cycles_per_256_units;
+	charge(w, vm, NULL, 0, (uint32_t)RTE_MIN(units, (uint64_t)UINT32_MAX));
+	if (unlikely(vm->tb_on))
+		vm->tb_bytes += (double)units - bytes; /* bytes/s limits count its bytes */
+}
+
 /* Whether @vm has spent what it may take this poll: its share of the round, or its tokens. */
 static inline bool
 spent(const struct vcd_vm *vm)
@@ -170,10 +189,12 @@ intake_one(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c)
 		return INTAKE_ANSWERED;
 	}
 	if (unlikely(l.ak_opcode != 0)) {
+		uint64_t cycles = 0;
+
 		/* RSA: its own queue pairs and completions (akcipher.h). */
-		if (!vcd_ak_intake(w, vm, c, s, &l))
+		if (!vcd_ak_intake(w, vm, c, s, &l, &cycles))
 			return INTAKE_LATER;
-		charge(w, vm, NULL, 0, l.src_len);
+		charge_ak(w, vm, l.src_len, cycles);
 		return INTAKE_ANSWERED;
 	}
 	be = vcd_dispatch_route(w, vm, s, l.src_len);
@@ -748,6 +769,7 @@ poll_once(struct vcd_worker *w)
 	if (w->nb_backends > 1)
 		refresh_route(w);
 	refresh_share(w);
+	w->ak_cpu_left = RTE_MAX(w->slice_cycles, (uint64_t)1);
 	work = serve_vms(w, nb);
 	work += vcd_qp_enqueue_all(w);
 	work += reap(w);
@@ -946,6 +968,8 @@ worker_init(struct vcd_worker *w, unsigned int id, unsigned int lcore, uint16_t 
 	w->burst = burst;
 	w->nb_backends = vcd_backend_count();
 	w->hz = rte_get_tsc_hz();
+	/* The cost table is measured before the workers are made (main.c). */
+	w->cycles_per_256_units = (uint64_t)(vcd_cost_unit_ns() * (double)w->hz * 256.0 / 1e9);
 	for (b = 0; b < w->nb_backends; b++) {
 		const struct vcd_backend *be = vcd_backend_get(b);
 		struct vcd_stage *st = &w->stage[b];

@@ -89,10 +89,13 @@ void vcd_ak_worker_fini(struct vcd_worker *w);
 /*
  * Worker: take akcipher request @c of session @s (decoded: @l).  Returns
  * true if taken (enqueued or answered), false to leave it on the ring (no
- * op or queue-pair room now).
+ * op or queue-pair room now, or the cpu backend's RSA ops have taken a
+ * slice of this poll: it runs them inside the enqueue call).  *@cycles gets the TSC
+ * cycles the enqueue calls took: the worker's time the request cost, charged
+ * to its VM (share.h).
  */
 bool vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
-	struct vcd_session *s, const struct vcd_req_layout *l);
+	struct vcd_session *s, const struct vcd_req_layout *l, uint64_t *cycles);
 
 /* Worker: answer the RSA ops that completed; how many. */
 unsigned int vcd_ak_poll(struct vcd_worker *w);

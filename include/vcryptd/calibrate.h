@@ -90,6 +90,9 @@ struct vcd_cost_info {
 /* Measure the cost table (once, at start; queue pair 0 or the spare). 0, or -errno logged. */
 int vcd_calibrate_costs(bool workers_running);
 
+/* ns of one unit of cost (a byte of AES-128-CBC on the first cpu backend); 0: not measured. */
+double vcd_cost_unit_ns(void);
+
 /* The cost of a session whose transforms start at @head, on backend @be. */
 void vcd_cost_of(unsigned int be, const struct rte_crypto_sym_xform *head, struct vcd_cost *out);
 
