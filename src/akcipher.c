@@ -560,8 +560,7 @@ vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c
 		if (cpu && w->ak_cpu_left == 0)
 			break;
 		rte_crypto_op_attach_asym_session(op, r->raw ? a->cs_raw[i] : a->cs[i]);
-		n = rte_cryptodev_enqueue_burst(
-			b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1);
+		n = rte_cryptodev_enqueue_burst(b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1);
 		took = rte_rdtsc() - t0;
 		*cycles += took;
 		if (cpu)
