@@ -5,12 +5,17 @@
  * RSA sessions and requests (akcipher.h).
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <linux/virtio_crypto.h>
 #include <rte_cryptodev.h>
+#include <rte_cycles.h>
+#include <rte_pause.h>
+#include <rte_ring.h>
+#include <unistd.h>
 
 #include "vcryptd/akcipher.h"
 #include "vcryptd/backend.h"
@@ -259,13 +264,22 @@ struct ak_req {
 	uint32_t dst_cap; /* dst_data_len */
 	uint16_t head;
 	uint8_t nb_dst;
-	bool raw; /* runs on the unpadded session (cs_raw) */
+	bool raw;      /* runs on the unpadded session (cs_raw) */
+	uint8_t be;    /* the backend it went to (the lane: a cpu one) */
+	uint64_t took; /* the lane: TSC cycles its enqueue took (all of the op) */
 	uint8_t *dst[AK_DST_SEGS];
 	uint32_t dst_len[AK_DST_SEGS];
 	uint8_t in[2 * AK_MAX]; /* VERIFY: a signature and a digest */
 	uint8_t out[AK_MAX];
 	uint8_t em[AK_MAX]; /* VERIFY: the block the signature must give */
 };
+
+/* Whether @opcode runs with the public key: ENCRYPT and VERIFY. */
+static inline bool
+public_op(uint32_t opcode)
+{
+	return opcode == VIRTIO_CRYPTO_AKCIPHER_ENCRYPT || opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
+}
 
 static inline struct ak_req *
 ak_req_of(struct rte_crypto_op *op)
@@ -277,6 +291,158 @@ static rte_iova_t
 iova_in_op(const struct rte_crypto_op *op, const void *p)
 {
 	return op->phys_addr + (rte_iova_t)((const uint8_t *)p - (const uint8_t *)op);
+}
+
+/* ---------------------------------------------------------------------- lane */
+
+/*
+ * The RSA lane (akcipher.h, "Data path"): one thread that runs the workers'
+ * RSA ops on the cpu backends, so that no worker waits out an RSA operation.
+ */
+static struct {
+	pthread_t thread;
+	bool running;
+	bool stop;
+	unsigned int nb;
+	struct vcd_worker *w[VCD_MAX_WORKERS];
+	struct rte_crypto_op *held[VCD_MAX_WORKERS]; /* refused by a full queue pair: first next */
+	uint64_t ops, cycles, sleeps;                /* written by the lane only */
+} lane;
+
+/* Idle lane: spins this many empty rounds, then sleeps LANE_SLEEP_US per empty round. */
+#define LANE_SPIN     1024
+#define LANE_SLEEP_US 20
+
+/* Whether a cpu backend has RSA: its ops then go through the lane. */
+static bool
+lane_needed(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < vcd_backend_count(); i++) {
+		const struct vcd_backend *b = vcd_backend_get(i);
+
+		if (b->asym_qp != VCD_NO_QP && b->role == VCD_BACKEND_CPU)
+			return true;
+	}
+	return false;
+}
+
+/* Worker @w's ops waiting for the lane, onto their queue pairs; the answers back.  Work done. */
+static unsigned int
+lane_worker(unsigned int k)
+{
+	struct vcd_worker *w = lane.w[k];
+	struct rte_crypto_op *ops[AK_DEQ];
+	unsigned int i, n, work = 0;
+
+	for (;;) {
+		struct rte_crypto_op *op = lane.held[k];
+		struct ak_req *r;
+		const struct vcd_backend *b;
+		uint64_t t0;
+
+		if (op == NULL && rte_ring_sc_dequeue(w->ak_to, (void **)&op) != 0)
+			break;
+		lane.held[k] = NULL;
+		r = ak_req_of(op);
+		b = vcd_backend_get(r->be);
+		t0 = rte_rdtsc();
+		n = rte_cryptodev_enqueue_burst(b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1);
+		r->took = rte_rdtsc() - t0;
+		if (n == 0 && op->status == RTE_CRYPTO_OP_STATUS_NOT_PROCESSED) {
+			lane.held[k] = op; /* the queue pair is full: after its answers */
+			break;
+		}
+		if (n == 0) /* refused: answered as it is */
+			rte_ring_sp_enqueue(w->ak_from, op);
+		work++;
+		__atomic_store_n(&lane.ops, lane.ops + 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&lane.cycles, lane.cycles + r->took, __ATOMIC_RELAXED);
+	}
+	for (i = 0; i < vcd_backend_count(); i++) {
+		const struct vcd_backend *b = vcd_backend_get(i);
+
+		if (b->asym_qp == VCD_NO_QP || b->role != VCD_BACKEND_CPU)
+			continue;
+		n = rte_cryptodev_dequeue_burst(
+			b->dev_id, (uint16_t)(b->asym_qp + w->id), ops, AK_DEQ);
+		if (n != 0)
+			rte_ring_sp_enqueue_bulk(w->ak_from, (void **)ops, n, NULL);
+		work += n;
+	}
+	return work;
+}
+
+static void *
+lane_main(void *arg)
+{
+	unsigned int k, idle = 0;
+
+	(void)arg;
+	while (!__atomic_load_n(&lane.stop, __ATOMIC_ACQUIRE)) {
+		unsigned int work = 0;
+
+		for (k = 0; k < lane.nb; k++)
+			work += lane_worker(k);
+		if (work != 0) {
+			idle = 0;
+		} else if (++idle < LANE_SPIN) {
+			rte_pause();
+		} else {
+			usleep(LANE_SLEEP_US);
+			__atomic_store_n(&lane.sleeps, lane.sleeps + 1, __ATOMIC_RELAXED);
+		}
+	}
+	return NULL;
+}
+
+bool
+vcd_ak_lane_stats(uint64_t *ops, uint64_t *busy_us, uint64_t *sleeps)
+{
+	*ops = __atomic_load_n(&lane.ops, __ATOMIC_RELAXED);
+	*busy_us = __atomic_load_n(&lane.cycles, __ATOMIC_RELAXED) * 1000000 / rte_get_tsc_hz();
+	*sleeps = __atomic_load_n(&lane.sleeps, __ATOMIC_RELAXED);
+	return lane.running;
+}
+
+int
+vcd_ak_lane_start(struct vcd_worker *ws, unsigned int n)
+{
+	unsigned int i;
+	int rc;
+
+	if (n == 0 || ws[0].ak_to == NULL)
+		return 0; /* no cpu backend has RSA */
+	memset(&lane, 0, sizeof(lane));
+	for (i = 0; i < n && i < VCD_MAX_WORKERS; i++)
+		lane.w[i] = &ws[i];
+	lane.nb = i;
+	rc = pthread_create(&lane.thread, NULL, lane_main, NULL);
+	if (rc != 0) {
+		VCD_LOG(ERR, "cannot start the RSA lane thread: %s", strerror(rc));
+		return -rc;
+	}
+	pthread_setname_np(lane.thread, "vcd-rsa");
+	lane.running = true;
+	return 0;
+}
+
+void
+vcd_ak_lane_stop(void)
+{
+	unsigned int k;
+
+	if (!lane.running)
+		return;
+	__atomic_store_n(&lane.stop, true, __ATOMIC_RELEASE);
+	pthread_join(lane.thread, NULL);
+	lane.running = false;
+	for (k = 0; k < lane.nb; k++) {
+		if (lane.held[k] != NULL)
+			rte_crypto_op_free(lane.held[k]);
+		lane.held[k] = NULL;
+	}
 }
 
 int
@@ -293,12 +459,26 @@ vcd_ak_worker_init(struct vcd_worker *w)
 	snprintf(name, sizeof(name), "vcd_ak_op%u", w->id);
 	w->ak_pool = rte_crypto_op_pool_create(name, RTE_CRYPTO_OP_TYPE_ASYMMETRIC, AK_OPS, 0,
 		sizeof(struct ak_req), (int)rte_lcore_to_socket_id(w->lcore));
-	return w->ak_pool != NULL ? 0 : -ENOMEM;
+	if (w->ak_pool == NULL)
+		return -ENOMEM;
+	if (!lane_needed())
+		return 0;
+	/* Each holds every op of the worker: an enqueue onto them never fails. */
+	snprintf(name, sizeof(name), "vcd_ak_to%u", w->id);
+	w->ak_to = rte_ring_create(name, AK_OPS, (int)rte_lcore_to_socket_id(w->lcore),
+		RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	snprintf(name, sizeof(name), "vcd_ak_from%u", w->id);
+	w->ak_from = rte_ring_create(name, AK_OPS, (int)rte_lcore_to_socket_id(w->lcore),
+		RING_F_SP_ENQ | RING_F_SC_DEQ | RING_F_EXACT_SZ);
+	return w->ak_to != NULL && w->ak_from != NULL ? 0 : -ENOMEM;
 }
 
 void
 vcd_ak_worker_fini(struct vcd_worker *w)
 {
+	rte_ring_free(w->ak_to);
+	rte_ring_free(w->ak_from);
+	w->ak_to = w->ak_from = NULL;
 	rte_mempool_free(w->ak_pool);
 	w->ak_pool = NULL;
 }
@@ -333,8 +513,15 @@ static void
 finish(struct vcd_worker *w, struct rte_crypto_op *op)
 {
 	struct ak_req *r = ak_req_of(op);
-	const struct vcd_ak_session *a = r->sess->ak;
+	struct vcd_ak_session *a = r->sess->ak;
 	struct rte_crypto_rsa_op_param *rsa = &op->asym->rsa;
+
+	/* The lane ran it: what it took, for charging the next of its kind (EWMA, 1/4). */
+	if (r->took != 0 && op->status == RTE_CRYPTO_OP_STATUS_SUCCESS) {
+		uint64_t *e = &a->lane_cycles[public_op(r->opcode)];
+
+		*e = *e == 0 ? r->took : (3 * *e + r->took) / 4;
+	}
 	uint8_t st = VIRTIO_CRYPTO_OK;
 	uint32_t out_len = 0;
 	const uint8_t *out = NULL;
@@ -361,13 +548,6 @@ finish(struct vcd_worker *w, struct rte_crypto_op *op)
 		copy_out(r, out, out_len);
 	answer(w, r, st, st == VIRTIO_CRYPTO_OK ? out_len : 0);
 	rte_crypto_op_free(op);
-}
-
-/* Whether @opcode runs with the public key: ENCRYPT and VERIFY. */
-static inline bool
-public_op(uint32_t opcode)
-{
-	return opcode == VIRTIO_CRYPTO_AKCIPHER_ENCRYPT || opcode == VIRTIO_CRYPTO_AKCIPHER_VERIFY;
 }
 
 /*
@@ -546,32 +726,36 @@ vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c
 	for (k = 0; k < a->nb_be; k++) {
 		unsigned int i = public_op(r->opcode) ? a->nb_be - 1 - k : k;
 		const struct vcd_backend *b = vcd_backend_get(a->be[i]);
-		bool cpu = b->role == VCD_BACKEND_CPU;
-		uint64_t t0 = rte_rdtsc(), took;
+		uint64_t t0;
 		uint16_t n;
 
-		/*
-		 * A cpu backend runs the op inside the enqueue call (an RSA-2048
-		 * private op is milliseconds): ops until they have taken a
-		 * slice of the poll (slice_us; at least one), so that the other
-		 * VMs are served between them.  The next waits on its ring for
-		 * the next poll (not a spill: the queue pair is not full).
-		 */
-		if (cpu && w->ak_cpu_left == 0)
-			break;
 		rte_crypto_op_attach_asym_session(op, r->raw ? a->cs_raw[i] : a->cs[i]);
+		r->be = a->be[i];
+		r->took = 0;
+		if (b->role == VCD_BACKEND_CPU && w->ak_to != NULL) {
+			/*
+			 * A cpu backend runs the op inside its enqueue call (an
+			 * RSA-2048 signature without CRT is milliseconds): the lane
+			 * does that, never the worker.  Its ring holds every op of
+			 * the worker.  Charged what the session's ops of this kind
+			 * took there lately.
+			 */
+			rte_ring_sp_enqueue(w->ak_to, op);
+			*cycles = a->lane_cycles[public_op(r->opcode)];
+			vm->stats.spills += k != 0;
+			vcd_count_routed(w, vm, a->be[i], 0);
+			return true;
+		}
+		t0 = rte_rdtsc();
 		n = rte_cryptodev_enqueue_burst(b->dev_id, (uint16_t)(b->asym_qp + w->id), &op, 1);
-		took = rte_rdtsc() - t0;
-		*cycles += took;
-		if (cpu)
-			w->ak_cpu_left = took < w->ak_cpu_left ? w->ak_cpu_left - took : 0;
+		*cycles += rte_rdtsc() - t0;
 		if (n == 1) {
 			vm->stats.spills += k != 0;
 			vcd_count_routed(w, vm, a->be[i], 0);
 			return true;
 		}
 		if (op->status != RTE_CRYPTO_OP_STATUS_NOT_PROCESSED) {
-			/* Refused (crypto_openssl runs RSA at enqueue, refuses what fails). */
+			/* Refused (a software PMD runs RSA at enqueue, refuses what fails). */
 			finish(w, op);
 			return true;
 		}
@@ -592,10 +776,17 @@ vcd_ak_poll(struct vcd_worker *w)
 
 	if (w->ak_pool == NULL)
 		return 0;
+	if (w->ak_from != NULL) {
+		n = (uint16_t)rte_ring_sc_dequeue_burst(w->ak_from, (void **)ops, AK_DEQ, NULL);
+		for (k = 0; k < n; k++)
+			finish(w, ops[k]);
+		total += n;
+	}
 	for (i = 0; i < w->nb_backends; i++) {
 		const struct vcd_backend *b = vcd_backend_get(i);
 
-		if (b->asym_qp == VCD_NO_QP)
+		/* A cpu backend's queue pair is the lane's, when there is one. */
+		if (b->asym_qp == VCD_NO_QP || (b->role == VCD_BACKEND_CPU && w->ak_from != NULL))
 			continue;
 		n = rte_cryptodev_dequeue_burst(
 			b->dev_id, (uint16_t)(b->asym_qp + w->id), ops, AK_DEQ);

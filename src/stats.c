@@ -17,6 +17,7 @@
 #include <rte_version.h>
 
 #include "vcd_build_config.h"
+#include "vcryptd/akcipher.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/calibrate.h"
 #include "vcryptd/compat.h"
@@ -280,6 +281,22 @@ partial_enqueues(const struct vcd_worker *w)
 	for (b = 0; b < w->nb_backends; b++)
 		n += rd(&w->stage[b].enq_full);
 	return n;
+}
+
+static int
+tel_rsa_lane(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+	uint64_t ops, busy_us, sleeps;
+	bool running = vcd_ak_lane_stats(&ops, &busy_us, &sleeps);
+
+	RTE_SET_USED(cmd);
+	RTE_SET_USED(params);
+	rte_tel_data_start_dict(d);
+	vcd_tel_dict_u64(d, "running", running);
+	vcd_tel_dict_u64(d, "ops", ops);
+	vcd_tel_dict_u64(d, "busy_us", busy_us);
+	vcd_tel_dict_u64(d, "sleeps", sleeps);
+	return 0;
 }
 
 static int
@@ -620,6 +637,8 @@ vcd_stats_register(const struct vcd_config *cfg)
 	rte_telemetry_register_cmd("/vcryptd/vms", tel_vms, "VMs and their request counts");
 	rte_telemetry_register_cmd("/vcryptd/vm", tel_vm, "One VM's counters. Parameter: VM name");
 	rte_telemetry_register_cmd("/vcryptd/workers", tel_workers, "Worker lcore poll counters");
+	rte_telemetry_register_cmd("/vcryptd/rsa_lane", tel_rsa_lane,
+		"The RSA lane thread (cpu backends' RSA ops): ops, busy_us, sleeps");
 	rte_telemetry_register_cmd("/vcryptd/sharing", tel_sharing,
 		"Every VM's weight, served cost and in-flight requests, at one moment");
 	rte_telemetry_register_cmd("/vcryptd/backends", tel_backends, "Cryptodev backends");

@@ -110,17 +110,17 @@ charge(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_session *s, uns
 }
 
 /*
- * An RSA request taken: the worker's cycles it took (all of an RSA op on a
- * cpu backend, which runs it inside the enqueue; little on an accelerator),
- * in units of cost, with measured_cost on and the unit measured; else its
- * bytes, as any request.
+ * An RSA request taken: the cycles it costs (vcd_ak_intake(): its enqueue on
+ * an accelerator, what its kind takes in the RSA lane), in units of cost,
+ * with measured_cost on and the unit measured; else its bytes, as any
+ * request.
  */
 static inline void
 charge_ak(struct vcd_worker *w, struct vcd_vm *vm, uint32_t bytes, uint64_t cycles)
 {
 	uint64_t units = bytes;
 
-	if (w->measured_cost && w->cycles_per_256_units != 0)
+	if (w->measured_cost && w->cycles_per_256_units != 0 && cycles != 0)
 		units = cycles * 256 / w->cycles_per_256_units;
 	charge(w, vm, NULL, 0, (uint32_t)RTE_MIN(units, (uint64_t)UINT32_MAX));
 	if (unlikely(vm->tb_on))
@@ -769,7 +769,6 @@ poll_once(struct vcd_worker *w)
 	if (w->nb_backends > 1)
 		refresh_route(w);
 	refresh_share(w);
-	w->ak_cpu_left = RTE_MAX(w->slice_cycles, (uint64_t)1);
 	work = serve_vms(w, nb);
 	work += vcd_qp_enqueue_all(w);
 	work += reap(w);
@@ -1051,7 +1050,7 @@ vcd_workers_init(const struct vcd_config *cfg)
 			return rc;
 		}
 	}
-	return 0;
+	return vcd_ak_lane_start(workers, nb_workers);
 }
 
 void
@@ -1071,6 +1070,7 @@ vcd_workers_fini(void)
 	for (i = 0; i < nb_workers; i++)
 		__atomic_store_n(&workers[i].stop, true, __ATOMIC_RELEASE);
 	rte_eal_mp_wait_lcore();
+	vcd_ak_lane_stop();
 	for (i = 0; i < nb_workers; i++)
 		worker_fini(&workers[i]);
 	nb_workers = 0;

@@ -39,10 +39,19 @@
  * Data path.  A worker enqueues RSA ops on queue pairs of their own
  * (backend.h, asym_qp: one per worker), one op per request, with the
  * request's bytes copied into the op (keys are at most 512 bytes); the
- * poll's akcipher stage dequeues them and answers.  Nothing here touches the
- * symmetric staging, routing or health: a refused op is answered at once
- * (ERR, KEY_REJECTED for a signature the public key cannot take), a full
- * queue pair leaves the request on its ring.
+ * poll's akcipher stage dequeues them and answers.  A cpu backend
+ * (crypto_openssl) runs an RSA op inside its enqueue call, and an RSA-2048
+ * signature without CRT takes ~2 ms: no worker may wait that out (issue 11:
+ * no request holds a worker for more than a slice).  So a worker hands its
+ * cpu-bound RSA ops to the lane, one thread (vcd-rsa, on the main lcore's
+ * CPUs) that owns the cpu backends' RSA queue pairs: per worker a ring to it
+ * and a ring back (single producer, single consumer, each as large as the
+ * worker's op pool, so neither fills), polled round robin over the workers;
+ * when idle it spins LANE_SPIN rounds, then sleeps LANE_SLEEP_US per round.
+ * Fairness between VMs is the worker's: it admits RSA requests through its
+ * DWRR, charging each what its session's ops of that kind took in the lane.  Nothing here touches
+ * the symmetric staging, routing or health: a refused op is answered at once (ERR, KEY_REJECTED for
+ * a signature the public key cannot take), a full queue pair leaves the request on its ring.
  */
 #ifndef VCRYPTD_AKCIPHER_H
 #define VCRYPTD_AKCIPHER_H
@@ -70,6 +79,8 @@ struct vcd_ak_session {
 	uint16_t bits;
 	void *cs[VCD_AK_BACKENDS];     /* the cryptodev sessions, with the session's padding */
 	void *cs_raw[VCD_AK_BACKENDS]; /* ... without padding (SIGN/VERIFY; == cs for RAW) */
+	/* Worker: TSC cycles its private [0] and public [1] ops took in the lane (EWMA). */
+	uint64_t lane_cycles[2];
 };
 
 /*
@@ -82,17 +93,27 @@ int vcd_ak_session_create(
 	struct vcd_session *s, const struct vcd_sess_params *p, const char *vm_name);
 void vcd_ak_session_destroy(struct vcd_session *s);
 
+/*
+ * The lane: one thread (vcd-rsa) that runs every worker's RSA ops on the cpu
+ * backends, started with the workers (0 or -errno) where a cpu backend has
+ * RSA, stopped after they have stopped.
+ */
+int vcd_ak_lane_start(struct vcd_worker *ws, unsigned int n);
+void vcd_ak_lane_stop(void);
+/* Telemetry: ops the lane ran, the time its enqueue calls took, its sleeps; false: no lane. */
+bool vcd_ak_lane_stats(uint64_t *ops, uint64_t *busy_us, uint64_t *sleeps);
+
 /* Worker: its RSA op pool (0 or -ENOMEM); none is made without an RSA backend. */
 int vcd_ak_worker_init(struct vcd_worker *w);
 void vcd_ak_worker_fini(struct vcd_worker *w);
 
 /*
  * Worker: take akcipher request @c of session @s (decoded: @l).  Returns
- * true if taken (enqueued or answered), false to leave it on the ring (no
- * op or queue-pair room now, or the cpu backend's RSA ops have taken a
- * slice of this poll: it runs them inside the enqueue call).  *@cycles gets the TSC
- * cycles the enqueue calls took: the worker's time the request cost, charged
- * to its VM (share.h).
+ * true if taken (enqueued, handed to the lane, or answered), false to leave
+ * it on the ring (no op or queue-pair room now).  *@cycles gets what it
+ * costs, in TSC cycles, for its VM's share (share.h): the enqueue calls on
+ * an accelerator, what the session's ops of its kind lately took in the lane
+ * (0 before the first: then its bytes).
  */
 bool vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
 	struct vcd_session *s, const struct vcd_req_layout *l, uint64_t *cycles);

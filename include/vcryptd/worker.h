@@ -92,15 +92,10 @@ struct vcd_worker {
 	uint32_t quantum;
 	uint32_t req_cost;
 	bool measured_cost;
-	bool alone;                  /* at most one VM had requests waiting in the last poll */
-	struct rte_mempool *ak_pool; /* RSA ops (akcipher.h); NULL without an RSA backend */
-	/*
-	 * Cycles cpu backends may still spend on RSA ops this poll (they run
-	 * them inside the enqueue call; a slice's worth, at least one op), and
-	 * TSC cycles per 256 units of cost, to charge them what they took
-	 * (0: the unit was not measured, RSA costs its bytes).
-	 */
-	uint64_t ak_cpu_left;
+	bool alone;                       /* at most one VM had requests waiting in the last poll */
+	struct rte_mempool *ak_pool;      /* RSA ops (akcipher.h); NULL without an RSA backend */
+	struct rte_ring *ak_to, *ak_from; /* to the RSA lane and back (akcipher.h) */
+	/* TSC cycles per 256 units of cost, to charge RSA ops (0: the unit was not measured). */
 	uint64_t cycles_per_256_units;
 	/*
 	 * Ops run again synchronously by vcd_dispatch_again() from submit or
