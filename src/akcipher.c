@@ -20,6 +20,7 @@
 #include "vcryptd/akcipher.h"
 #include "vcryptd/backend.h"
 #include "vcryptd/compat.h"
+#include "vcryptd/config.h"
 #include "vcryptd/dispatch.h"
 #include "vcryptd/log.h"
 #include "vcryptd/rsa_key.h"
@@ -407,8 +408,9 @@ vcd_ak_lane_stats(uint64_t *ops, uint64_t *busy_us, uint64_t *sleeps)
 }
 
 int
-vcd_ak_lane_start(struct vcd_worker *ws, unsigned int n)
+vcd_ak_lane_start(struct vcd_worker *ws, unsigned int n, const char *cpus)
 {
+	cpu_set_t set;
 	unsigned int i;
 	int rc;
 
@@ -425,6 +427,19 @@ vcd_ak_lane_start(struct vcd_worker *ws, unsigned int n)
 	}
 	pthread_setname_np(lane.thread, "vcd-rsa");
 	lane.running = true;
+	if (cpus[0] != '\0' && vcd_cpu_list_parse(cpus, &set) == 0) {
+		rc = pthread_setaffinity_np(lane.thread, sizeof(set), &set);
+		if (rc != 0) {
+			VCD_LOG(ERR,
+				"[daemon] rsa_lane_cpus = %s: cannot run there (%s): name CPUs "
+				"this daemon may use",
+				cpus, strerror(rc));
+			vcd_ak_lane_stop();
+			return -rc;
+		}
+	}
+	VCD_LOG(INFO, "RSA lane: the cpu backends' RSA ops run on thread vcd-rsa (CPUs %s)",
+		cpus[0] != '\0' ? cpus : "of the main lcore");
 	return 0;
 }
 

@@ -90,6 +90,14 @@ check_mode(const char *v)
 }
 
 static const char *
+check_cpus(const char *v)
+{
+	if (*v == '\0' || vcd_cpu_list_parse(v, NULL) == 0)
+		return NULL;
+	return "must be a list of CPUs such as 2 or 2-3,6 (empty: the main lcore's)";
+}
+
+static const char *
 check_driver(const char *v)
 {
 	if (*v == '\0' || strspn(v, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(v))
@@ -183,6 +191,10 @@ const struct option_desc config_options[] = {
 			"--no-shconf instead, as DPDK 22.11 refuses --in-memory with --no-huge"},
 	{DAEMON(eal_args), .key = "eal_args", .type = T_STRING, .def = "",
 		.help = "extra EAL arguments, verbatim, separated by blanks"},
+	{DAEMON(rsa_lane_cpus), .key = "rsa_lane_cpus", .type = T_STRING, .def = "",
+		.check = check_cpus,
+		.help = "CPUs of the RSA lane, the thread that runs RSA on cpu backends "
+			"(crypto_openssl) for the workers; empty: where the main lcore runs"},
 	{DAEMON(log_level), .key = "log_level", .type = T_ENUM, .def = "info", .min = RTE_LOG_EMERG,
 		.max = RTE_LOG_DEBUG, .name = log_level_name, .flags = F_RUNTIME,
 		.help = "log level of vcryptd and DPDK"},

@@ -20,6 +20,31 @@
 /* ---- validation ---- */
 
 int
+vcd_cpu_list_parse(const char *list, cpu_set_t *set)
+{
+	const char *p = list;
+
+	if (set != NULL)
+		CPU_ZERO(set);
+	do {
+		unsigned long lo, hi;
+		char *end;
+
+		if (!isdigit((unsigned char)*p))
+			return -EINVAL;
+		lo = hi = strtoul(p, &end, 10);
+		if (*end == '-' && isdigit((unsigned char)end[1]))
+			hi = strtoul(end + 1, &end, 10);
+		if (hi < lo || hi >= CPU_SETSIZE)
+			return -EINVAL;
+		for (unsigned long v = lo; v <= hi && set != NULL; v++)
+			CPU_SET(v, set);
+		p = end;
+	} while (*p++ == ',');
+	return p[-1] == '\0' ? 0 : -EINVAL;
+}
+
+int
 vcd_lcore_list_parse(const char *list, uint16_t *ids, unsigned int max)
 {
 	bool used[RTE_MAX_LCORE] = {false};

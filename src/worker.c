@@ -1050,7 +1050,7 @@ vcd_workers_init(const struct vcd_config *cfg)
 			return rc;
 		}
 	}
-	return vcd_ak_lane_start(workers, nb_workers);
+	return vcd_ak_lane_start(workers, nb_workers, cfg->rsa_lane_cpus);
 }
 
 void

@@ -96,9 +96,10 @@ void vcd_ak_session_destroy(struct vcd_session *s);
 /*
  * The lane: one thread (vcd-rsa) that runs every worker's RSA ops on the cpu
  * backends, started with the workers (0 or -errno) where a cpu backend has
- * RSA, stopped after they have stopped.
+ * RSA, on CPUs @cpus ([daemon] rsa_lane_cpus; "": the main lcore's),
+ * stopped after they have stopped.
  */
-int vcd_ak_lane_start(struct vcd_worker *ws, unsigned int n);
+int vcd_ak_lane_start(struct vcd_worker *ws, unsigned int n, const char *cpus);
 void vcd_ak_lane_stop(void);
 /* Telemetry: ops the lane ran, the time its enqueue calls took, its sleeps; false: no lane. */
 bool vcd_ak_lane_stats(uint64_t *ops, uint64_t *busy_us, uint64_t *sleeps);

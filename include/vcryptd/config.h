@@ -22,6 +22,7 @@
 #define VCRYPTD_CONFIG_H
 
 #include <limits.h>
+#include <sched.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -79,6 +80,7 @@ struct vcd_config {
 	uint32_t memory_mb;
 	bool in_memory;
 	char eal_args[1024];
+	char rsa_lane_cpus[64]; /* CPUs of the RSA lane thread (akcipher.h); "": the main lcore's */
 	/* Sharing a worker between VMs (share.h). */
 	uint32_t quantum;
 	uint32_t request_cost;
@@ -180,6 +182,12 @@ bool vcd_backend_is_pci(const struct vcd_backend_conf *b);
  * with rte_cryptodev_get_dev_id(name).  -ENAMETOOLONG if it does not fit.
  */
 int vcd_backend_vdev_name(const struct vcd_backend_conf *b, char *buf, size_t len);
+
+/*
+ * CPU list @list ("2", "2-3,6") into @set (may be NULL: check only).  0, or
+ * -EINVAL (not a list, or a CPU at or over CPU_SETSIZE).
+ */
+int vcd_cpu_list_parse(const char *list, cpu_set_t *set);
 
 /* Parse an EAL lcore list ("0-1", "0,2-3"); returns the count or -EINVAL/-ENOSPC. */
 int vcd_lcore_list_parse(const char *list, uint16_t *ids, unsigned int max);

@@ -156,6 +156,8 @@ static const struct bad_case bad_cases[] = {
 	{"[daemon]\n", false, {"[backend NAME]", "crypto_aesni_mb"}},
 	{BACKEND "[daemon]\nlcores = 3\n", false, {"lcores = 3", "at least 2"}},
 	{BACKEND "[daemon]\neal_args = -n 4 -l 0-3\n", false, {"eal_args", "-l", "lcores"}},
+	{"[daemon]\nrsa_lane_cpus = 2-x\n", true, {"rsa_lane_cpus = 2-x", "list of CPUs"}},
+	{"[daemon]\nrsa_lane_cpus = 3-2\n", true, {"rsa_lane_cpus = 3-2", "2-3,6"}},
 	{"[backend q]\ndriver = crypto_qat\n", false, {"[backend q] devargs", "PCI address"}},
 	{"[routing]\nthreshold_cipher = 16Q\n", true,
 		{"t.conf:2: [routing] threshold_cipher = 16Q: " SIZE_FORMS}},
@@ -726,11 +728,11 @@ START_TEST(visit_every_option)
 	ck_assert_int_eq(vcd_config_add_socket(&c, "b.sock", err, sizeof(err)), 0);
 	vcd_config_visit(&c, count_visit, &n);
 	/*
-	 * Every [daemon] option: 23 with notify_delay_us, notify_batch, session_pool, qp_depth,
-	 * vhost_proxy, socket_group, socket_mode and the sharing ones (quantum, request_cost,
-	 * measured_cost, slice_us, idle_backoff_us, idle_sleep_us).
+	 * Every [daemon] option: 24 with rsa_lane_cpus, notify_delay_us, notify_batch,
+	 * session_pool, qp_depth, vhost_proxy, socket_group, socket_mode and the sharing ones
+	 * (quantum, request_cost, measured_cost, slice_us, idle_backoff_us, idle_sleep_us).
 	 */
-	ck_assert_uint_eq(n.daemon, 23);
+	ck_assert_uint_eq(n.daemon, 24);
 	ck_assert_uint_eq(n.routing, 7);
 	ck_assert_uint_eq(n.backend, 3);
 	ck_assert_uint_eq(n.vm, 2 * 9); /* with max_inflight, rate_*, max_dataqueues */
