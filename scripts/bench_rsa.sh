@@ -7,8 +7,10 @@
 # RSA sign and verify operations per second, in the same run on the same CPU:
 #   raw      `openssl speed rsaBITS` pinned to CPU 1 (OpenSSL, what crypto_openssl
 #            calls; CRT private keys)
-#   vcryptd  vcryptd with crypto_openssl as its backend, its worker on CPU 1, driven by
-#            vcryptd-bench pinned to CPU 0 (QEMU >= 8.1 wire layout, PKCS#1 v1.5 with
+#   vcryptd  vcryptd with crypto_openssl as its backend, its worker on CPU 1, its RSA
+#            lane (the thread that runs cpu RSA ops: akcipher.h) on the main lcore's
+#            CPU 0, driven by vcryptd-bench pinned to CPU 0 (on a 2-CPU host the lane
+#            and the bench share that CPU) (QEMU >= 8.1 wire layout, PKCS#1 v1.5 with
 #            SHA-256; the bench keeps --queue-depth requests in flight)
 # and the ratio vcryptd / raw.  Private keys travel in QEMU's session message, which
 # holds at most 1024 bytes: RSA-1024 goes as a full CRT key; RSA-2048 and 3072 go
@@ -87,6 +89,6 @@ for r in rows[1:]:
     print(json.dumps(dict(zip(rows[0], [int(r[0])] + [None if x == "n/a" else float(x) for x in r[1:]]))))
 PY
 else
-	echo "RSA PKCS#1 v1.5 SHA-256, ops/s: raw = openssl speed (CPU 1), vcryptd = crypto_openssl via vcryptd-bench (worker CPU 1, frontend CPU 0)"
+	echo "RSA PKCS#1 v1.5 SHA-256, ops/s: raw = openssl speed (CPU 1), vcryptd = crypto_openssl via vcryptd-bench (worker CPU 1, RSA lane and frontend CPU 0)"
 	column -t "$dir/rows"
 fi
