@@ -19,27 +19,39 @@
 
 /* ---- validation ---- */
 
+/*
+ * One item of a list at *@p: N, N-M, or (with @at) N@C, C ignored: EAL
+ * --lcores places lcore N on CPU C.  Moves *@p past it; false if malformed.
+ */
+static bool
+list_item(const char **p, bool at, unsigned long *lo, unsigned long *hi)
+{
+	char *end;
+
+	if (!isdigit((unsigned char)**p))
+		return false;
+	*lo = *hi = strtoul(*p, &end, 10);
+	if (*end == '-' && isdigit((unsigned char)end[1]))
+		*hi = strtoul(end + 1, &end, 10);
+	else if (at && *end == '@' && isdigit((unsigned char)end[1]))
+		strtoul(end + 1, &end, 10);
+	*p = end;
+	return *hi >= *lo;
+}
+
 int
 vcd_cpu_list_parse(const char *list, cpu_set_t *set)
 {
 	const char *p = list;
+	unsigned long lo, hi;
 
 	if (set != NULL)
 		CPU_ZERO(set);
 	do {
-		unsigned long lo, hi;
-		char *end;
-
-		if (!isdigit((unsigned char)*p))
-			return -EINVAL;
-		lo = hi = strtoul(p, &end, 10);
-		if (*end == '-' && isdigit((unsigned char)end[1]))
-			hi = strtoul(end + 1, &end, 10);
-		if (hi < lo || hi >= CPU_SETSIZE)
+		if (!list_item(&p, false, &lo, &hi) || hi >= CPU_SETSIZE)
 			return -EINVAL;
 		for (unsigned long v = lo; v <= hi && set != NULL; v++)
 			CPU_SET(v, set);
-		p = end;
 	} while (*p++ == ',');
 	return p[-1] == '\0' ? 0 : -EINVAL;
 }
@@ -49,20 +61,11 @@ vcd_lcore_list_parse(const char *list, uint16_t *ids, unsigned int max)
 {
 	bool used[RTE_MAX_LCORE] = {false};
 	const char *p = list;
+	unsigned long lo, hi;
 	unsigned int n = 0;
 
 	do {
-		unsigned long lo, hi;
-		char *end;
-
-		if (!isdigit((unsigned char)*p))
-			return -EINVAL;
-		lo = hi = strtoul(p, &end, 10);
-		if (*end == '-' && isdigit((unsigned char)end[1]))
-			hi = strtoul(end + 1, &end, 10);
-		else if (*end == '@' && isdigit((unsigned char)end[1]))
-			strtoul(end + 1, &end, 10); /* lcore N on CPU C: EAL --lcores */
-		if (hi < lo || hi >= RTE_MAX_LCORE)
+		if (!list_item(&p, true, &lo, &hi) || hi >= RTE_MAX_LCORE)
 			return -EINVAL;
 		for (unsigned long v = lo; v <= hi; v++, n++) {
 			if (used[v])
@@ -73,7 +76,6 @@ vcd_lcore_list_parse(const char *list, uint16_t *ids, unsigned int max)
 			if (ids != NULL)
 				ids[n] = (uint16_t)v;
 		}
-		p = end;
 	} while (*p++ == ',');
 	return p[-1] == '\0' ? (int)n : -EINVAL;
 }
