@@ -308,11 +308,14 @@ static struct {
 	struct vcd_worker *w[VCD_MAX_WORKERS];
 	struct rte_crypto_op *held[VCD_MAX_WORKERS]; /* refused by a full queue pair: first next */
 	uint64_t ops, cycles, sleeps;                /* written by the lane only */
+	uint64_t visit_cycles;
 } lane;
 
 /* Idle lane: spins this many empty rounds, then sleeps LANE_SLEEP_US per empty round. */
 #define LANE_SPIN     1024
 #define LANE_SLEEP_US 20
+/* A worker's turn in the lane: ops until this much time (at least one op). */
+#define LANE_VISIT_US 50
 
 /* Whether a cpu backend has RSA: its ops then go through the lane. */
 static bool
@@ -329,15 +332,21 @@ lane_needed(void)
 	return false;
 }
 
-/* Worker @w's ops waiting for the lane, onto their queue pairs; the answers back.  Work done. */
+/*
+ * Worker @k's ops waiting for the lane, onto their queue pairs, for at most
+ * LANE_VISIT_US (at least one op: the workers take turns, so that one
+ * worker's backlog of signatures does not hold the others' ops back); the
+ * answers back.  Work done.
+ */
 static unsigned int
 lane_worker(unsigned int k)
 {
 	struct vcd_worker *w = lane.w[k];
 	struct rte_crypto_op *ops[AK_DEQ];
 	unsigned int i, n, work = 0;
+	uint64_t start = rte_rdtsc();
 
-	for (;;) {
+	while (work == 0 || rte_rdtsc() - start < lane.visit_cycles) {
 		struct rte_crypto_op *op = lane.held[k];
 		struct ak_req *r;
 		const struct vcd_backend *b;
@@ -420,6 +429,7 @@ vcd_ak_lane_start(struct vcd_worker *ws, unsigned int n, const char *cpus)
 	for (i = 0; i < n && i < VCD_MAX_WORKERS; i++)
 		lane.w[i] = &ws[i];
 	lane.nb = i;
+	lane.visit_cycles = rte_get_tsc_hz() / 1000000 * LANE_VISIT_US;
 	rc = pthread_create(&lane.thread, NULL, lane_main, NULL);
 	if (rc != 0) {
 		VCD_LOG(ERR, "cannot start the RSA lane thread: %s", strerror(rc));

@@ -46,8 +46,9 @@
  * cpu-bound RSA ops to the lane, one thread (vcd-rsa, on the main lcore's
  * CPUs) that owns the cpu backends' RSA queue pairs: per worker a ring to it
  * and a ring back (single producer, single consumer, each as large as the
- * worker's op pool, so neither fills), polled round robin over the workers;
- * when idle it spins LANE_SPIN rounds, then sleeps LANE_SLEEP_US per round.
+ * worker's op pool, so neither fills), polled round robin over the workers,
+ * each for LANE_VISIT_US of ops per turn (at least one); when idle it spins
+ * LANE_SPIN rounds, then sleeps LANE_SLEEP_US per round.
  * Fairness between VMs is the worker's: it admits RSA requests through its
  * DWRR, charging each what its session's ops of that kind took in the lane.  Nothing here touches
  * the symmetric staging, routing or health: a refused op is answered at once (ERR, KEY_REJECTED for
