@@ -17,7 +17,7 @@ for i in 0 1; do
 done
 pids=""
 for i in 0 1; do
-	eval sock=\$VCD_SOCK$i
+	sock=$(eval echo "\$VCD_SOCK$i")
 	"$BENCH" --socket "$sock" --session-layout qemu81 --verify --timeout 60000 \
 		--algo rsa-2048-pkcs1-sha256,rsa-1024-raw,rsa-2048-raw --ops 8 --queue-depth 8 \
 		--seed "$i" >"$VCD_DIR/bench$i.log" 2>&1 &
