@@ -17,7 +17,7 @@
 
 #include "run.h"
 
-#define MAX_BATCH 256
+#define MAX_BATCH VCDB_BATCH_MAX
 
 struct vjob {
 	uint8_t iv[16], digest[64];
@@ -37,6 +37,7 @@ struct vctx {
 	uint64_t rng;
 	uint8_t ckey[64], akey[64];
 	int64_t sid[2]; /* encrypt, decrypt */
+	uint32_t size;  /* of the batch running */
 	struct vjob jobs[MAX_BATCH];
 	struct vstats st;
 };
@@ -145,23 +146,45 @@ job_check(struct vctx *x, const struct vcdb_cpl *c, uint32_t size)
 }
 
 static int
-batch_collect(struct vctx *x, unsigned int n, uint32_t size)
+collect(struct vcdb *db, unsigned int n, unsigned int timeout_ms, const struct vcdb_batch_ops *ops,
+	void *ctx)
 {
-	struct vcdb_cpl cpl[MAX_BATCH];
+	struct vcdb_cpl cpl[VCDB_BATCH_MAX];
 	unsigned int got = 0;
 	int rc, i;
 
 	while (got < n) {
-		rc = vcdb_wait(x->db, cpl, n - got, x->cfg->timeout_ms);
-		if (rc < 0) {
-			x->st.stuck = rc;
+		rc = vcdb_wait(db, cpl, n - got, timeout_ms);
+		if (rc < 0)
 			return rc;
-		}
 		for (i = 0; i < rc; i++)
-			job_check(x, &cpl[i], size);
+			ops->check(ctx, &cpl[i]);
 		got += (unsigned int)rc;
 	}
 	return 0;
+}
+
+int
+vcdb_batch_drive(struct vcdb *db, unsigned int n, unsigned int timeout_ms,
+	const struct vcdb_batch_ops *ops, void *ctx, bool *submit_failed)
+{
+	unsigned int i, reaped = 0;
+	int rc;
+
+	*submit_failed = false;
+	for (i = 0; i < n; i++) {
+		while ((rc = ops->submit(ctx, i)) == -EAGAIN && reaped < i) {
+			rc = collect(db, 1, timeout_ms, ops, ctx);
+			if (rc < 0)
+				return rc;
+			reaped++;
+		}
+		if (rc < 0) {
+			*submit_failed = true;
+			return rc;
+		}
+	}
+	return collect(db, n - reaped, timeout_ms, ops, ctx);
 }
 
 /* Job @i of a batch: expected result from OpenSSL, then staged (may be -EAGAIN). */
@@ -186,9 +209,27 @@ job_submit(struct vctx *x, unsigned int i, uint32_t size, bool enc)
  * (direct chains use many descriptors), reap one and go on.
  */
 static int
+v_submit(void *ctx, unsigned int i)
+{
+	struct vctx *x = ctx;
+
+	return job_submit(x, i, x->size, x->jobs[i].enc);
+}
+
+static void
+v_check(void *ctx, const struct vcdb_cpl *c)
+{
+	struct vctx *x = ctx;
+
+	job_check(x, c, x->size);
+}
+
+static int
 batch_run(struct vctx *x, unsigned int n, uint32_t size, uint64_t seq)
 {
-	unsigned int i, reaped = 0;
+	static const struct vcdb_batch_ops ops = {v_submit, v_check};
+	bool submit_failed;
+	unsigned int i;
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -199,23 +240,15 @@ batch_run(struct vctx *x, unsigned int n, uint32_t size, uint64_t seq)
 		if (job_prepare(x, &x->jobs[i], size, enc) < 0)
 			return -EIO;
 	}
-	for (i = 0; i < n; i++) {
-		bool enc = x->jobs[i].enc;
-
-		while ((rc = job_submit(x, i, size, enc)) == -EAGAIN && reaped < i) {
-			rc = batch_collect(x, 1, size);
-			if (rc < 0)
-				return rc;
-			reaped++;
-		}
-		if (rc < 0) {
+	x->size = size;
+	rc = vcdb_batch_drive(x->db, n, x->cfg->timeout_ms, &ops, x, &submit_failed);
+	if (rc < 0) {
+		if (submit_failed)
 			fprintf(stderr, "%s/%u: submit failed: %s\n", x->a->name, size,
 				strerror(-rc));
-			x->st.stuck = rc;
-			return rc;
-		}
+		x->st.stuck = rc;
 	}
-	return batch_collect(x, n - reaped, size);
+	return rc;
 }
 
 static unsigned int

@@ -73,6 +73,21 @@ uint64_t rsa_bench_default_ops(void);
 /* The bench's data generator (splitmix64): reproducible from --seed. */
 uint64_t vcdb_rng_next(uint64_t *s);
 void vcdb_rng_fill(uint64_t *s, uint8_t *p, size_t n);
+/*
+ * A verify batch, as a busy guest sends one: jobs 0..@n-1 (at most
+ * VCDB_BATCH_MAX, all prepared by the caller) submitted back to back by
+ * @submit, one answer reaped whenever the ring is full (-EAGAIN), then the
+ * rest waited for (@timeout_ms each); every answer goes to @check.  0, or
+ * -errno: a submit failed (*@submit_failed set), or the answers stopped.
+ */
+#define VCDB_BATCH_MAX 256
+struct vcdb_batch_ops {
+	int (*submit)(void *ctx, unsigned int i);
+	void (*check)(void *ctx, const struct vcdb_cpl *c);
+};
+int vcdb_batch_drive(struct vcdb *db, unsigned int n, unsigned int timeout_ms,
+	const struct vcdb_batch_ops *ops, void *ctx, bool *submit_failed);
+
 /* A verify line's verdict: PASS, FAIL, or FAIL (why) for a run that @stuck (-errno). */
 const char *vcdb_verdict(int stuck, uint64_t bad, uint64_t ok);
 

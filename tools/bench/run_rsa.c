@@ -65,6 +65,8 @@ struct rjob {
 	int exp_status;
 };
 
+_Static_assert(RSA_BATCH <= VCDB_BATCH_MAX, "a batch is driven by vcdb_batch_drive()");
+
 struct rstats {
 	uint64_t ok, bad_data, bad_len, bad_status, bad_session;
 	int stuck; /* 0, -ETIMEDOUT, -EPROTO (bogus used entry), -EIO (reference), other */
@@ -245,26 +247,6 @@ job_check(struct rctx *x, const struct vcdb_cpl *c)
 }
 
 static int
-collect(struct rctx *x, unsigned int n)
-{
-	struct vcdb_cpl cpl[RSA_BATCH];
-	unsigned int got = 0;
-	int rc, i;
-
-	while (got < n) {
-		rc = vcdb_wait(x->db, cpl, n - got, x->cfg->timeout_ms);
-		if (rc < 0) {
-			x->st.stuck = rc;
-			return rc;
-		}
-		for (i = 0; i < rc; i++)
-			job_check(x, &cpl[i]);
-		got += (unsigned int)rc;
-	}
-	return 0;
-}
-
-static int
 job_submit(struct rctx *x, unsigned int i)
 {
 	const struct rjob *j = &x->jobs[i];
@@ -284,11 +266,25 @@ job_submit(struct rctx *x, unsigned int i)
 	return vcdb_akc_submit(x->db, &r);
 }
 
+static int
+r_submit(void *ctx, unsigned int i)
+{
+	return job_submit(ctx, i);
+}
+
+static void
+r_check(void *ctx, const struct vcdb_cpl *c)
+{
+	job_check(ctx, c);
+}
+
 /* @n jobs of x->c: all prepared, then submitted back to back, then checked. */
 static int
 batch_run(struct rctx *x, unsigned int n)
 {
-	unsigned int i, reaped = 0;
+	static const struct vcdb_batch_ops ops = {r_submit, r_check};
+	bool submit_failed;
+	unsigned int i;
 	int rc;
 
 	for (i = 0; i < n; i++) {
@@ -299,21 +295,14 @@ batch_run(struct rctx *x, unsigned int n)
 			return -EIO;
 		}
 	}
-	for (i = 0; i < n; i++) {
-		while ((rc = job_submit(x, i)) == -EAGAIN && reaped < i) {
-			rc = collect(x, 1);
-			if (rc < 0)
-				return rc;
-			reaped++;
-		}
-		if (rc < 0) {
+	rc = vcdb_batch_drive(x->db, n, x->cfg->timeout_ms, &ops, x, &submit_failed);
+	if (rc < 0) {
+		if (submit_failed)
 			fprintf(stderr, "%s %s: submit failed: %s\n", x->a->name, rcase_names[x->c],
 				strerror(-rc));
-			x->st.stuck = rc;
-			return rc;
-		}
+		x->st.stuck = rc;
 	}
-	return collect(x, n - reaped);
+	return rc;
 }
 
 static unsigned int
