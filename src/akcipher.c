@@ -317,6 +317,13 @@ static struct {
 /* A worker's turn in the lane: ops until this much time (at least one op). */
 #define LANE_VISIT_US 50
 
+/* Whether @b is a cpu backend with RSA: its RSA queue pairs are then the lane's. */
+static inline bool
+lane_backend(const struct vcd_backend *b)
+{
+	return b->asym_qp != VCD_NO_QP && b->role == VCD_BACKEND_CPU;
+}
+
 /* Whether a cpu backend has RSA: its ops then go through the lane. */
 static bool
 lane_needed(void)
@@ -324,9 +331,7 @@ lane_needed(void)
 	unsigned int i;
 
 	for (i = 0; i < vcd_backend_count(); i++) {
-		const struct vcd_backend *b = vcd_backend_get(i);
-
-		if (b->asym_qp != VCD_NO_QP && b->role == VCD_BACKEND_CPU)
+		if (lane_backend(vcd_backend_get(i)))
 			return true;
 	}
 	return false;
@@ -373,7 +378,7 @@ lane_worker(unsigned int k)
 	for (i = 0; i < vcd_backend_count(); i++) {
 		const struct vcd_backend *b = vcd_backend_get(i);
 
-		if (b->asym_qp == VCD_NO_QP || b->role != VCD_BACKEND_CPU)
+		if (!lane_backend(b))
 			continue;
 		n = rte_cryptodev_dequeue_burst(
 			b->dev_id, (uint16_t)(b->asym_qp + w->id), ops, AK_DEQ);
@@ -757,7 +762,7 @@ vcd_ak_intake(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c
 		rte_crypto_op_attach_asym_session(op, r->raw ? a->cs_raw[i] : a->cs[i]);
 		r->be = a->be[i];
 		r->took = 0;
-		if (b->role == VCD_BACKEND_CPU && w->ak_to != NULL) {
+		if (w->ak_to != NULL && lane_backend(b)) {
 			/*
 			 * A cpu backend runs the op inside its enqueue call (an
 			 * RSA-2048 signature without CRT is milliseconds): the lane
@@ -811,7 +816,7 @@ vcd_ak_poll(struct vcd_worker *w)
 		const struct vcd_backend *b = vcd_backend_get(i);
 
 		/* A cpu backend's queue pair is the lane's, when there is one. */
-		if (b->asym_qp == VCD_NO_QP || (b->role == VCD_BACKEND_CPU && w->ak_from != NULL))
+		if (b->asym_qp == VCD_NO_QP || (w->ak_from != NULL && lane_backend(b)))
 			continue;
 		n = rte_cryptodev_dequeue_burst(
 			b->dev_id, (uint16_t)(b->asym_qp + w->id), ops, AK_DEQ);

@@ -93,6 +93,17 @@ intake_qp(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_chain *c,
  * measured_cost off; NULL @s (refused): request_cost alone.
  */
 static inline void
+debit(struct vcd_vm *vm, uint64_t cost, uint32_t bytes)
+{
+	vm->deficit -= (int64_t)cost;
+	vm->stats.cost += cost;
+	if (unlikely(vm->tb_on)) {
+		vm->tb_ops -= 1;
+		vm->tb_bytes -= bytes; /* bytes/s limits count bytes, whatever the cost */
+	}
+}
+
+static inline void
 charge(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_session *s, unsigned int be,
 	uint32_t bytes)
 {
@@ -101,12 +112,7 @@ charge(struct vcd_worker *w, struct vcd_vm *vm, const struct vcd_session *s, uns
 	if (s != NULL && w->measured_cost)
 		cost = (uint64_t)w->req_cost + s->cost[be].extra +
 			(((uint64_t)bytes * s->cost[be].pb16) >> 4);
-	vm->deficit -= (int64_t)cost;
-	vm->stats.cost += cost;
-	if (unlikely(vm->tb_on)) {
-		vm->tb_ops -= 1;
-		vm->tb_bytes -= bytes;
-	}
+	debit(vm, cost, bytes);
 }
 
 /*
@@ -122,9 +128,7 @@ charge_ak(struct vcd_worker *w, struct vcd_vm *vm, uint32_t bytes, uint64_t cycl
 
 	if (w->measured_cost && w->cycles_per_256_units != 0 && cycles != 0)
 		units = cycles * 256 / w->cycles_per_256_units;
-	charge(w, vm, NULL, 0, (uint32_t)RTE_MIN(units, (uint64_t)UINT32_MAX));
-	if (unlikely(vm->tb_on))
-		vm->tb_bytes += (double)units - bytes; /* bytes/s limits count its bytes */
+	debit(vm, (uint64_t)w->req_cost + units, bytes);
 }
 
 /* Whether @vm has spent what it may take this poll: its share of the round, or its tokens. */
